@@ -1,0 +1,50 @@
+# `make run` and `make test` set everything up from nothing; re-running them is fast and harmless.
+SHELL := /bin/bash
+PYTHON ?= python3.12
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint setup migrate fixtures static messages clean
+
+run: setup migrate fixtures static
+	$(BIN)/gunicorn -c cesdash/gunicorn.conf.py cesdash.wsgi
+
+test: setup static
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+setup: $(VENV)/.installed .secret_key messages
+
+# The virtualenv is rebuilt only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# A development secret kept out of the repository; production sets DJANGO_SECRET_KEY instead.
+.secret_key:
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+fixtures: migrate
+	$(PY) manage.py loaddata fixtures/ces_articles.json
+
+static: setup
+	$(PY) manage.py collectstatic --noinput -v0
+
+messages: $(VENV)/.installed
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
+
+clean:
+	rm -rf $(VENV) staticfiles

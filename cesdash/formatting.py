@@ -1,0 +1,68 @@
+"""How figures read on a page: Korean units (만, 억, 조) in Korean, millions in English.
+
+Exports never go through here: they carry raw numbers.
+"""
+
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+KOREAN_UNITS = [(10**12, "조"), (10**8, "억"), (10**4, "만")]
+CURRENCY_KO = {"USD": "달러", "KRW": "원"}
+CURRENCY_EN = {"USD": "$", "KRW": "₩"}
+
+
+def is_english():
+    return (get_language() or "ko").startswith("en")
+
+
+def group(value):
+    return number_format(value, force_grouping=True)
+
+
+def korean_amount(value):
+    """188180000000 -> '1,881억 8,000만'; 7280000 -> '728만'; 9500 -> '9,500'."""
+    if value < 10**4:
+        return group(value)
+    parts = []
+    rest = value
+    for size, unit in KOREAN_UNITS:
+        if rest >= size:
+            parts.append(f"{group(rest // size)}{unit}")
+            rest %= size
+    if rest:
+        parts.append(group(rest))
+    return " ".join(parts)
+
+
+def english_amount(value):
+    """140000000 -> '140 million'; 188180000000 -> '188.18 billion'; 150000 -> '150,000'."""
+    for size, word in [(10**12, "trillion"), (10**9, "billion"), (10**6, "million")]:
+        if value >= size:
+            number = f"{value / size:,.2f}".rstrip("0").rstrip(".")
+            return f"{number} {word}"
+    return group(value)
+
+
+def about(text, approximate):
+    if not approximate:
+        return text
+    return _("about %(figure)s") % {"figure": text}
+
+
+def format_count(value, approximate=False):
+    """A count, or 'not reported' when no source states it."""
+    if value is None:
+        return _("not reported")
+    return about(group(value), approximate)
+
+
+def format_money(value, currency, approximate=False):
+    """An amount in its own currency, in the active language's units."""
+    if value is None:
+        return _("not reported")
+    if is_english():
+        text = f"{CURRENCY_EN.get(currency, currency + ' ')}{english_amount(value)}"
+    else:
+        text = f"{korean_amount(value)} {CURRENCY_KO.get(currency, currency)}"
+    return about(text, approximate)

@@ -1,0 +1,160 @@
+"""Admin for staff who enter each year's figures from press releases."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from companies.models import Contract, Exhibit
+
+from .models import (
+    Agreement,
+    Delegation,
+    Edition,
+    Pavilion,
+    Region,
+    RegionalCompanyCount,
+    ReportedFigure,
+    Source,
+)
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher_ko", "published_on", "language"]
+    list_filter = ["language", "publisher_ko"]
+    search_fields = ["title", "publisher_ko", "publisher_en", "key", "url"]
+    prepopulated_fields = {"key": ["title"]}
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ["name_ko", "name_en", "kind", "parent", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name_ko", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Edition)
+class EditionAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "starts_on", "ends_on", "korean_exhibitors", "source"]
+    search_fields = ["year", "theme_ko", "theme_en"]
+    autocomplete_fields = ["source"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(SimpleHistoryAdmin):
+    list_display = ["edition", "region", "leader_ko", "departs_on", "returns_on"]
+    list_filter = ["edition", "region"]
+    search_fields = ["region__name_ko", "region__name_en", "leader_ko", "leader_en"]
+    autocomplete_fields = ["edition", "region", "source"]
+    list_select_related = ["edition", "region"]
+
+
+class ReportedFigureInline(admin.TabularInline):
+    model = ReportedFigure
+    fields = [
+        "metric",
+        "value",
+        "currency",
+        "approximate",
+        "converted_value",
+        "converted_currency",
+        "converted_approximate",
+        "source",
+        "quote",
+    ]
+    autocomplete_fields = ["source"]
+    extra = 0
+
+
+class RegionalCompanyCountInline(admin.TabularInline):
+    model = RegionalCompanyCount
+    fields = ["region", "companies", "approximate", "source", "quote"]
+    autocomplete_fields = ["region", "source"]
+    extra = 0
+
+
+class ExhibitInline(admin.TabularInline):
+    model = Exhibit
+    fields = ["company", "showed_ko", "showed_en", "source"]
+    autocomplete_fields = ["company", "source"]
+    extra = 0
+
+
+class ContractInline(admin.TabularInline):
+    model = Contract
+    fields = ["key", "company", "counterparty_ko", "amount", "currency", "approximate", "source"]
+    autocomplete_fields = ["company", "source"]
+    extra = 0
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    fields = ["key", "kind", "status", "company", "partner_ko", "signed_on", "source"]
+    autocomplete_fields = ["company", "source"]
+    extra = 0
+
+
+@admin.register(Pavilion)
+class PavilionAdmin(SimpleHistoryAdmin):
+    list_display = ["name_ko", "name_en", "edition", "region", "kind"]
+    list_filter = ["edition", "region", "kind"]
+    search_fields = ["name_ko", "name_en", "slug"]
+    autocomplete_fields = ["edition", "region", "source"]
+    list_select_related = ["edition", "region"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [
+        ReportedFigureInline,
+        RegionalCompanyCountInline,
+        ExhibitInline,
+        ContractInline,
+        AgreementInline,
+    ]
+
+    def save_formset(self, request, form, formset, change):
+        # Inline rows take their edition (and city) from the pavilion they sit under.
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            if hasattr(obj, "edition_id"):
+                obj.edition_id = form.instance.edition_id
+            if isinstance(obj, (ReportedFigure, Agreement)):
+                obj.region_id = form.instance.region_id
+            obj.save()
+        formset.save_m2m()
+
+
+@admin.register(RegionalCompanyCount)
+class RegionalCompanyCountAdmin(SimpleHistoryAdmin):
+    list_display = ["pavilion", "region", "companies", "approximate"]
+    list_filter = ["pavilion__edition", "region"]
+    search_fields = ["pavilion__name_ko", "pavilion__name_en", "region__name_ko"]
+    autocomplete_fields = ["pavilion", "region", "source"]
+    list_select_related = ["pavilion__edition", "region"]
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "edition",
+        "region",
+        "pavilion",
+        "metric",
+        "value",
+        "currency",
+        "approximate",
+        "source",
+    ]
+    list_filter = ["edition", "region", "metric", "approximate", "currency"]
+    search_fields = ["region__name_ko", "region__name_en", "pavilion__name_ko", "quote"]
+    autocomplete_fields = ["edition", "region", "pavilion", "source"]
+    list_select_related = ["edition", "region", "pavilion", "source"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "status", "signed_on", "edition", "region"]
+    list_filter = ["edition", "region", "kind", "status"]
+    search_fields = ["partner_ko", "partner_en", "subject_ko", "subject_en", "company__name_ko"]
+    autocomplete_fields = ["edition", "region", "pavilion", "company", "source"]
+    list_select_related = ["edition", "region", "company"]

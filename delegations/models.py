@@ -1,0 +1,728 @@
+"""Cities and regions, CES editions, delegations, pavilions, their reported figures, agreements.
+
+Two kinds of record live side by side and are never mixed up:
+- *reported figures* (`ReportedFigure`): a total a source states ("25 companies, about 750
+  consultations"), with its source, its approximate flag and, for money, its currency;
+- *itemised records* (companies at a pavilion, contracts, agreements, awards), which are usually
+  only a few of the reported total. Comparing the two gives the coverage shown on every page.
+
+A figure no source states has no row: it reads as NULL ("not reported"), never as 0.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Currency(models.TextChoices):
+    USD = "USD", _("US dollars")
+    KRW = "KRW", _("Korean won")
+
+
+class Language(models.TextChoices):
+    KOREAN = "ko", _("Korean")
+    ENGLISH = "en", _("English")
+
+
+class BilingualNameMixin(models.Model):
+    """Korean and English names; `name` gives the one for the active language."""
+
+    name_ko = models.CharField(_("name (Korean)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self):
+        if (get_language() or "ko").startswith("en"):
+            return self.name_en or self.name_ko
+        return self.name_ko or self.name_en
+
+    def __str__(self):
+        return self.name
+
+
+# ----------------------------------------------------------------------------------- sources
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Source(models.Model):
+    """An article (press release, news story) that figures and records are taken from."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    publisher_ko = models.CharField(_("publisher (Korean)"), max_length=200, blank=True)
+    publisher_en = models.CharField(_("publisher (English)"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    date_note = models.CharField(
+        _("date note"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the article says of its date when it gives no exact one."),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    url = models.URLField(_("address"), blank=True)
+    seed_file = models.CharField(
+        _("archived copy"),
+        max_length=100,
+        blank=True,
+        help_text=_("File name of the archived article text."),
+    )
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+
+    objects = SourceManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["published_on", "key"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.key,)
+
+    @property
+    def publisher(self):
+        if (get_language() or "ko").startswith("en"):
+            return self.publisher_en or self.publisher_ko
+        return self.publisher_ko or self.publisher_en
+
+
+# ------------------------------------------------------------------------------------ regions
+
+
+class RegionManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Region(BilingualNameMixin):
+    """A city, county or province: runs delegations and pavilions, or is a company's home."""
+
+    class Kind(models.TextChoices):
+        METROPOLITAN_CITY = "metropolitan_city", _("metropolitan city")
+        PROVINCE = "province", _("province")
+        SPECIAL_PROVINCE = "special_province", _("special self-governing province")
+        CITY = "city", _("city")
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = RegionManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_ko"]
+        verbose_name = _("city or region")
+        verbose_name_plural = _("cities and regions")
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("delegations:city", args=[self.slug])
+
+
+# ----------------------------------------------------------------------------------- editions
+
+
+class EditionManager(models.Manager):
+    def get_by_natural_key(self, year):
+        return self.get(year=year)
+
+
+class Edition(models.Model):
+    """One CES show, held every January in Las Vegas."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    anniversary = models.PositiveSmallIntegerField(
+        _("years since the first CES"), null=True, blank=True
+    )
+    theme_ko = models.CharField(_("theme (Korean)"), max_length=200, blank=True)
+    theme_en = models.CharField(_("theme (English)"), max_length=200, blank=True)
+    korean_exhibitors = models.PositiveIntegerField(
+        _("Korean companies exhibiting"), null=True, blank=True
+    )
+    korean_exhibitors_approximate = models.BooleanField(_("approximate"), default=False)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="editions",
+        help_text=_("The article that gives the dates and figures above."),
+    )
+
+    objects = EditionManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("CES edition")
+        verbose_name_plural = _("CES editions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="edition_ends_after_start",
+                violation_error_message=_("The show cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1967, year__lte=2100),
+                name="edition_year_plausible",
+                violation_error_message=_("CES has been held since 1967: check the year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"CES {self.year}"
+
+    def natural_key(self):
+        return (self.year,)
+
+    def get_absolute_url(self):
+        return reverse("delegations:edition", args=[self.year])
+
+
+# -------------------------------------------------------------------------------- delegations
+
+
+class DelegationManager(models.Manager):
+    def get_by_natural_key(self, year, region_slug):
+        return self.get(edition__year=year, region__slug=region_slug)
+
+
+class Delegation(models.Model):
+    """A city's or province's trip to one CES: who led it, when, and what it set out to do."""
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("city or region"),
+        on_delete=models.PROTECT,
+        related_name="delegations",
+    )
+    leader_ko = models.CharField(_("led by (Korean)"), max_length=200, blank=True)
+    leader_en = models.CharField(_("led by (English)"), max_length=200, blank=True)
+    departs_on = models.DateField(_("departs on"), null=True, blank=True)
+    returns_on = models.DateField(_("returns on"), null=True, blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="delegations"
+    )
+
+    objects = DelegationManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["edition__year", "region__name_ko"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "region"],
+                name="one_delegation_per_region_per_edition",
+                violation_error_message=_("This city already has a delegation at this CES."),
+            ),
+            models.CheckConstraint(
+                condition=Q(returns_on__gte=F("departs_on")),
+                name="delegation_returns_after_departure",
+                violation_error_message=_("A delegation cannot return before it departs."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} · CES {self.edition.year}" if self.edition_id else str(self.region)
+
+    def natural_key(self):
+        return (self.edition.year, self.region.slug)
+
+    natural_key.dependencies = ["delegations.edition", "delegations.region"]
+
+
+# ---------------------------------------------------------------------------------- pavilions
+
+
+class PavilionQuerySet(models.QuerySet):
+    def for_results_table(self):
+        """The pavilion results table (/pavilions/ and its exports): one row a pavilion.
+
+        Each reported figure becomes a column by a subquery on that pavilion's figures (NULL where
+        no source states it); the itemised counts beside them show coverage.
+        """
+        from companies.models import Contract, Exhibit, InnovationAward
+
+        def reported(metric, field="value"):
+            return Subquery(
+                ReportedFigure.objects.filter(pavilion=OuterRef("pk"), metric=metric).values(field)[
+                    :1
+                ]
+            )
+
+        def count_of(model, **filters):
+            return Subquery(
+                model.objects.filter(pavilion=OuterRef("pk"), **filters)
+                .order_by()
+                .values("pavilion")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            )
+
+        usd_contracts = (
+            Contract.objects.filter(pavilion=OuterRef("pk"))
+            .order_by()
+            .values("pavilion")
+            .annotate(total=Sum("usd_amount"))
+            .values("total")[:1]
+        )
+        awards = (
+            InnovationAward.objects.filter(
+                edition=OuterRef("edition"), company__exhibits__pavilion=OuterRef("pk")
+            )
+            .order_by()
+            .values("edition")
+            .annotate(n=Count("company", distinct=True))
+            .values("n")[:1]
+        )
+        return self.select_related("edition", "region").annotate(
+            companies=reported(Metric.COMPANIES),
+            companies_approximate=reported(Metric.COMPANIES, "approximate"),
+            consultations=reported(Metric.CONSULTATIONS),
+            consultations_approximate=reported(Metric.CONSULTATIONS, "approximate"),
+            consultation_value_usd=reported(Metric.CONSULTATION_VALUE, "usd_value"),
+            consultation_value_approximate=reported(Metric.CONSULTATION_VALUE, "approximate"),
+            contract_value_usd=reported(Metric.CONTRACT_VALUE, "usd_value"),
+            contract_value_approximate=reported(Metric.CONTRACT_VALUE, "approximate"),
+            mous=reported(Metric.MOUS),
+            award_winners=reported(Metric.AWARD_WINNERS),
+            companies_named=Coalesce(count_of(Exhibit), 0),
+            contracts_recorded=Coalesce(count_of(Contract), 0),
+            contract_value_recorded_usd=usd_contracts,
+            mous_recorded=Coalesce(count_of(Agreement), 0),
+            award_winners_named=Coalesce(awards, 0),
+        )
+
+
+class PavilionManager(models.Manager.from_queryset(PavilionQuerySet)):
+    def get_by_natural_key(self, year, slug):
+        return self.get(edition__year=year, slug=slug)
+
+
+class Pavilion(BilingualNameMixin):
+    """A joint pavilion (공동관) a city or province runs at one CES for its companies."""
+
+    class Kind(models.TextChoices):
+        MAIN = "main", _("main pavilion")
+        SPORTS = "sports", _("sports pavilion")
+        OTHER = "other", _("other")
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="pavilions"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("run by"),
+        on_delete=models.PROTECT,
+        related_name="pavilions",
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MAIN)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        related_name="pavilions",
+        help_text=_("The article that tells of this pavilion."),
+    )
+
+    objects = PavilionManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["edition__year", "region__name_ko", "kind", "name_ko"]
+        verbose_name = _("pavilion")
+        verbose_name_plural = _("pavilions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "name_ko"],
+                name="pavilion_korean_name_unique_per_edition",
+                violation_error_message=_("A pavilion of this name already exists at this CES."),
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "name_en"],
+                name="pavilion_english_name_unique_per_edition",
+                violation_error_message=_("A pavilion of this name already exists at this CES."),
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "slug"],
+                name="pavilion_slug_unique_per_edition",
+                violation_error_message=_("A pavilion with this slug already exists at this CES."),
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.edition.year, self.slug)
+
+    natural_key.dependencies = ["delegations.edition", "delegations.region"]
+
+    def get_absolute_url(self):
+        return reverse("delegations:pavilion", args=[self.edition.year, self.slug])
+
+
+class RegionalCompanyCountManager(models.Manager):
+    def get_by_natural_key(self, year, pavilion_slug, region_slug):
+        return self.get(
+            pavilion__edition__year=year, pavilion__slug=pavilion_slug, region__slug=region_slug
+        )
+
+
+class RegionalCompanyCount(models.Model):
+    """How many of a pavilion's companies came from one region (e.g. 21 from Daegu, 3 from
+    Gyeongbuk): a pavilion can host companies from outside the city that runs it."""
+
+    pavilion = models.ForeignKey(
+        Pavilion,
+        verbose_name=_("pavilion"),
+        on_delete=models.CASCADE,
+        related_name="regional_counts",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    companies = models.PositiveIntegerField(_("companies"))
+    approximate = models.BooleanField(_("approximate"), default=False)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="regional_counts"
+    )
+    quote = models.TextField(_("quote"), blank=True)
+
+    objects = RegionalCompanyCountManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pavilion", "-companies"]
+        verbose_name = _("companies by region")
+        verbose_name_plural = _("companies by region")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pavilion", "region"],
+                name="one_regional_count_per_pavilion",
+                violation_error_message=_("This pavilion already has a count for this region."),
+            ),
+            models.CheckConstraint(
+                condition=Q(companies__gte=0),
+                name="regional_count_not_negative",
+                violation_error_message=_("A company count cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pavilion} · {self.region}: {self.companies}"
+
+    def natural_key(self):
+        return self.pavilion.natural_key() + (self.region.slug,)
+
+    natural_key.dependencies = ["delegations.pavilion"]
+
+
+# ---------------------------------------------------------------------------- reported figures
+
+
+class Metric(models.TextChoices):
+    COMPANIES = "companies", _("companies")
+    CONSULTATIONS = "consultations", _("business consultations")
+    CONSULTATION_VALUE = "consultation_value", _("consultation value")
+    CONTRACT_VALUE = "contract_value", _("contract value")
+    MOUS = "mous", _("MOUs and agreements")
+    AWARD_WINNERS = "award_winners", _("Innovation Award winners")
+    YOUTH_TEAM = "youth_team", _("youth team members")
+
+
+MONEY_METRICS = [Metric.CONSULTATION_VALUE, Metric.CONTRACT_VALUE]
+
+
+class ReportedFigureQuerySet(models.QuerySet):
+    def city_level(self):
+        """Figures a source states for a whole delegation rather than for one pavilion."""
+        return self.filter(pavilion__isnull=True)
+
+
+class ReportedFigureManager(models.Manager.from_queryset(ReportedFigureQuerySet)):
+    def get_by_natural_key(self, year, region_slug, pavilion_slug, metric):
+        return self.get(
+            edition__year=year,
+            region__slug=region_slug,
+            pavilion__slug=pavilion_slug or None,
+            metric=metric,
+        )
+
+
+class ReportedFigure(models.Model):
+    """A total a source states: for one pavilion, or for a city's whole delegation when the source
+    ties it to no pavilion (pavilion left empty).
+
+    Money stays in the currency the source used; where the source gives its own conversion
+    ("USD 140 million, about KRW 188.18 billion") that is kept too, never one of ours.
+    """
+
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="figures"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("city or region"), on_delete=models.PROTECT, related_name="figures"
+    )
+    pavilion = models.ForeignKey(
+        Pavilion,
+        verbose_name=_("pavilion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text=_("Leave empty when the source gives the figure for the whole delegation."),
+    )
+    metric = models.CharField(_("figure"), max_length=20, choices=Metric.choices)
+    value = models.BigIntegerField(_("value"))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, blank=True)
+    approximate = models.BooleanField(
+        _("approximate"), default=False, help_text=_("The source says 'about' (약, 여).")
+    )
+    converted_value = models.BigIntegerField(
+        _("source's conversion"),
+        null=True,
+        blank=True,
+        help_text=_("The same amount in another currency, as the source itself converted it."),
+    )
+    converted_currency = models.CharField(
+        _("conversion currency"), max_length=3, choices=Currency.choices, blank=True
+    )
+    converted_approximate = models.BooleanField(_("conversion approximate"), default=True)
+    usd_value = models.GeneratedField(
+        expression=models.Case(
+            models.When(currency="USD", then=F("value")),
+            models.When(converted_currency="USD", then=F("converted_value")),
+            default=None,
+            output_field=models.BigIntegerField(),
+        ),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+        verbose_name=_("value in USD"),
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="figures"
+    )
+    quote = models.TextField(_("quote"), blank=True, help_text=_("The source's own words."))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ReportedFigureManager()
+    history = HistoricalRecords(excluded_fields=["usd_value"])
+
+    class Meta:
+        ordering = ["edition__year", "region__name_ko", "pavilion", "metric"]
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pavilion", "metric"],
+                condition=Q(pavilion__isnull=False),
+                name="one_figure_per_pavilion_and_metric",
+                violation_error_message=_("This pavilion already has this figure."),
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "region", "metric"],
+                condition=Q(pavilion__isnull=True),
+                name="one_city_figure_per_edition_and_metric",
+                violation_error_message=_(
+                    "This delegation already has this figure for the whole city."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="figure_not_negative",
+                violation_error_message=_("A reported figure cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(converted_value__isnull=True) | Q(converted_value__gte=0),
+                name="figure_conversion_not_negative",
+                violation_error_message=_("A converted amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(metric__in=MONEY_METRICS) & ~Q(currency=""))
+                | (~Q(metric__in=MONEY_METRICS) & Q(currency="")),
+                name="figure_currency_only_for_money",
+                violation_error_message=_(
+                    "Amounts of money need a currency; counts must not have one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(converted_value__isnull=True) & Q(converted_currency=""))
+                | (
+                    Q(converted_value__isnull=False)
+                    & ~Q(converted_currency="")
+                    & ~Q(converted_currency=F("currency"))
+                ),
+                name="figure_conversion_complete",
+                violation_error_message=_(
+                    "A conversion needs both an amount and a currency other than the figure's own."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        where = self.pavilion or f"{self.region} · CES {self.edition.year}"
+        return f"{where}: {self.get_metric_display()} {self.value}"
+
+    def natural_key(self):
+        return (
+            self.edition.year,
+            self.region.slug,
+            self.pavilion.slug if self.pavilion_id else "",
+            self.metric,
+        )
+
+    natural_key.dependencies = ["delegations.pavilion"]
+
+    def clean(self):
+        super().clean()
+        if self.pavilion_id and (
+            (self.edition_id and self.pavilion.edition_id != self.edition_id)
+            or (self.region_id and self.pavilion.region_id != self.region_id)
+        ):
+            raise ValidationError(
+                {"pavilion": _("The pavilion belongs to another edition or city.")}
+            )
+
+    def save(self, *args, **kwargs):
+        # A pavilion's figure always sits in that pavilion's edition and city.
+        if self.pavilion_id:
+            self.edition_id = self.pavilion.edition_id
+            self.region_id = self.pavilion.region_id
+        super().save(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------- agreements
+
+
+class AgreementManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Agreement(models.Model):
+    """An MOU or other agreement signed during a CES trip, by a city or by one of its companies."""
+
+    class Kind(models.TextChoices):
+        MOU = "mou", _("memorandum of understanding")
+        AGREEMENT = "agreement", _("agreement")
+        BUSINESS = "business", _("business agreement")
+        TECHNOLOGY = "technology", _("technology exchange agreement")
+        INVESTMENT = "investment", _("investment support agreement")
+        FRIENDSHIP = "friendship", _("friendship and cooperation agreement")
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", _("signed")
+        PLANNED = "planned", _("planned")
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("city or region"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("The city whose delegation the agreement belongs to."),
+    )
+    pavilion = models.ForeignKey(
+        Pavilion,
+        verbose_name=_("pavilion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("signed by company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        help_text=_("Leave empty when the city itself signed."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SIGNED
+    )
+    partner_ko = models.CharField(_("partner (Korean)"), max_length=200)
+    partner_en = models.CharField(_("partner (English)"), max_length=200)
+    partner_country = models.CharField(_("partner's country"), max_length=60, blank=True)
+    partner_count = models.PositiveSmallIntegerField(
+        _("number of partners"),
+        default=1,
+        help_text=_("When one signing covers several partners ('LinkOne and two others')."),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    place_ko = models.CharField(_("place (Korean)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
+    subject_ko = models.TextField(_("subject (Korean)"))
+    subject_en = models.TextField(_("subject (English)"))
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="agreements"
+    )
+
+    objects = AgreementManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["edition__year", "signed_on", "key"]
+        verbose_name = _("MOU or agreement")
+        verbose_name_plural = _("MOUs and agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partner_count__gte=1),
+                name="agreement_has_a_partner",
+                violation_error_message=_("An agreement has at least one partner."),
+            ),
+        ]
+
+    def __str__(self):
+        signer = self.company or self.region
+        return f"{signer} – {self.partner_en or self.partner_ko} (CES {self.edition.year})"
+
+    def natural_key(self):
+        return (self.key,)
+
+    def clean(self):
+        super().clean()
+        if self.pavilion_id and self.edition_id and self.pavilion.edition_id != self.edition_id:
+            raise ValidationError({"pavilion": _("The pavilion belongs to another edition.")})

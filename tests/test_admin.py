@@ -1,0 +1,113 @@
+"""Admin smoke test: every model's changelist, add and change pages open for staff."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+from django.urls import reverse
+
+REGISTERED = sorted(
+    (model._meta.app_label, model._meta.model_name)
+    for model in admin.site._registry
+    if model._meta.app_label in {"delegations", "companies"}
+)
+
+
+@pytest.fixture
+def loaded(db):
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+
+
+def test_every_project_model_is_registered():
+    assert REGISTERED == [
+        ("companies", "company"),
+        ("companies", "contract"),
+        ("companies", "exhibit"),
+        ("companies", "innovationaward"),
+        ("delegations", "agreement"),
+        ("delegations", "delegation"),
+        ("delegations", "edition"),
+        ("delegations", "pavilion"),
+        ("delegations", "region"),
+        ("delegations", "regionalcompanycount"),
+        ("delegations", "reportedfigure"),
+        ("delegations", "source"),
+    ]
+
+
+@pytest.mark.parametrize(("app", "model"), REGISTERED)
+def test_changelist_add_change_and_history_pages_open(admin_client, loaded, app, model):
+    obj = apps.get_model(app, model).objects.first()
+    changelist = admin_client.get(reverse(f"admin:{app}_{model}_changelist"))
+    search = admin_client.get(reverse(f"admin:{app}_{model}_changelist"), {"q": "대구"})
+    add = admin_client.get(reverse(f"admin:{app}_{model}_add"))
+    change = admin_client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk]))
+    history = admin_client.get(reverse(f"admin:{app}_{model}_history", args=[obj.pk]))
+
+    assert [changelist.status_code, search.status_code, add.status_code] == [200, 200, 200]
+    assert [change.status_code, history.status_code] == [200, 200]
+    assert str(obj) in change.content.decode()
+
+
+def test_pavilion_page_shows_its_figures_inline(admin_client, loaded):
+    from delegations.models import Pavilion
+
+    pavilion = Pavilion.objects.get(edition__year=2019, slug="daegu")
+    html = admin_client.get(reverse("admin:delegations_pavilion_change", args=[pavilion.pk]))
+    text = html.content.decode()
+    assert "총 750여건의 상담실적" in text
+    assert 'value="7280000"' in text
+    assert 'value="21"' in text
+
+
+def test_staff_edit_is_recorded_and_can_be_seen(admin_client, loaded):
+    from delegations.models import ReportedFigure
+
+    figure = ReportedFigure.objects.get(
+        edition__year=2019, pavilion__slug="daegu", metric="companies"
+    )
+    url = reverse("admin:delegations_reportedfigure_change", args=[figure.pk])
+    form = {
+        "edition": figure.edition_id,
+        "region": figure.region_id,
+        "pavilion": figure.pavilion_id,
+        "metric": "companies",
+        "value": "26",
+        "currency": "",
+        "converted_currency": "",
+        "source": figure.source_id,
+        "quote": figure.quote,
+        "note": "",
+    }
+    response = admin_client.post(url, form)
+    assert response.status_code == 302
+    figure.refresh_from_db()
+    assert figure.value == 26
+    assert list(figure.history.values_list("value", flat=True)) == [26]
+
+
+def test_admin_form_shows_constraint_message(admin_client, loaded):
+    from delegations.models import ReportedFigure
+
+    figure = ReportedFigure.objects.get(
+        edition__year=2019, pavilion__slug="daegu", metric="companies"
+    )
+    url = reverse("admin:delegations_reportedfigure_change", args=[figure.pk])
+    response = admin_client.post(
+        url,
+        {
+            "edition": figure.edition_id,
+            "region": figure.region_id,
+            "pavilion": figure.pavilion_id,
+            "metric": "companies",
+            "value": "-4",
+            "currency": "",
+            "converted_currency": "",
+            "source": figure.source_id,
+        },
+        headers={"accept-language": "ko"},
+    )
+    assert response.status_code == 200
+    assert "보도 수치는 음수일 수 없습니다." in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.value == 25

@@ -1,0 +1,84 @@
+"""The pavilion results table at /pavilions/ and its CSV export."""
+
+import pytest
+from django.utils import timezone
+
+BOM = "\ufeff"
+
+
+def test_csv_export_is_exactly_the_table_in_english(client, world):
+    response = client.get("/pavilions/?_export=csv", headers={"accept-language": "en"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="pavilions_{today}.csv"'
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text == BOM + (
+        "Year,City,Pavilion,Companies,Consultations,Consultation value (USD),"
+        "Contract value (USD),MOUs,Innovation Award winners,Companies named,Contracts recorded,"
+        "Recorded contract value (USD),MOUs recorded,Award winners named\r\n"
+        "2024,Daegu,Daegu Pavilion,16,,140000000,,,8,1,1,1000000,1,1\r\n"
+        "2024,Jeonbuk,Jeonbuk Pavilion,20,,,,,,0,0,,0,0\r\n"
+        "2019,Daegu,Daegu Pavilion,25,750,,7280000,,,0,0,,0,0\r\n"
+    )
+
+
+def test_csv_export_headers_and_names_follow_korean(client, world):
+    response = client.get("/pavilions/?_export=csv", headers={"accept-language": "ko"})
+
+    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
+    assert lines[0].startswith(BOM + "연도,도시,공동관,참가기업,상담 건수,상담액(USD),계약액(USD)")
+    assert lines[1].startswith("2024,대구,대구공동관,16,,140000000,")
+
+
+def test_csv_export_follows_the_sort_in_the_url(client, world):
+    response = client.get(
+        "/pavilions/?sort=companies&_export=csv", headers={"accept-language": "en"}
+    )
+
+    rows = b"".join(response.streaming_content).decode("utf-8").splitlines()[1:]
+    assert [row.split(",")[3] for row in rows] == ["16", "20", "25"]
+
+
+def test_unknown_export_format_is_a_400_with_a_message(client, world):
+    response = client.get("/pavilions/?_export=latex")
+
+    assert response.status_code == 400
+    assert b"Unknown export format 'latex'" in response.content
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["about 750", "$7.28 million", "$140 million", "not reported"]),
+        ("ko", ["약 750", "728만 달러", "1억 4,000만 달러", "미보고"]),
+    ],
+)
+def test_page_shows_the_figures_in_the_page_language(client, world, language, expected):
+    response = client.get("/pavilions/", headers={"accept-language": language})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in expected:
+        assert text in html
+
+
+def test_page_query_count_does_not_grow_with_pavilions(
+    client, world, make_pavilion, make_region, make_figure, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        client.get("/pavilions/")
+    for n in range(10):
+        region = make_region(f"city-{n}", f"도시{n}", f"City {n}")
+        pavilion = make_pavilion(2024, region, f"관{n}", f"Hall {n}")
+        make_figure(pavilion, "companies", n)
+    with django_assert_max_num_queries(4):
+        client.get("/pavilions/")
+
+
+def test_healthz_answers_ok(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
