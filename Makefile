@@ -44,7 +44,8 @@ static: setup
 	$(PY) manage.py collectstatic --noinput -v0
 
 messages: $(VENV)/.installed
-	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
+	@# Compiled catalogues are committed; they are rebuilt where gettext is installed.
+	@if command -v msgfmt >/dev/null && ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
 
 clean:
 	rm -rf $(VENV) staticfiles
