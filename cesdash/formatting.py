@@ -66,3 +66,16 @@ def format_money(value, currency, approximate=False):
     else:
         text = f"{korean_amount(value)} {CURRENCY_KO.get(currency, currency)}"
     return about(text, approximate)
+
+
+def short_money(usd):
+    """A compact USD label for a chart bar: '$7.28M' in English, '728만 달러' in Korean."""
+    if is_english():
+        if usd >= 10**6:
+            return f"${usd / 10**6:,.2f}".rstrip("0").rstrip(".") + "M"
+        return f"${group(usd)}"
+    if usd >= 10**8:
+        return f"{usd / 10**8:,.2f}".rstrip("0").rstrip(".") + "억 달러"
+    if usd >= 10**4:
+        return f"{group(usd // 10**4)}만 달러"
+    return f"{group(usd)} 달러"

@@ -7,6 +7,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("companies/", include("companies.urls")),
+    path("", include("companies.urls")),
     path("", include("delegations.urls")),
 ]

@@ -11,7 +11,7 @@ A figure no source states has no row: it reads as NULL ("not reported"), never a
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -105,7 +105,20 @@ class Source(models.Model):
 # ------------------------------------------------------------------------------------ regions
 
 
-class RegionManager(models.Manager):
+class RegionQuerySet(models.QuerySet):
+    def with_delegations(self):
+        """Cities that went to CES at least once (a delegation, a pavilion or a figure on record):
+        the home page's city choice and every chart's legend, in a fixed order."""
+        return (
+            self.filter(
+                Q(delegations__isnull=False) | Q(pavilions__isnull=False) | Q(figures__isnull=False)
+            )
+            .distinct()
+            .order_by("pk")
+        )
+
+
+class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -471,9 +484,38 @@ MONEY_METRICS = [Metric.CONSULTATION_VALUE, Metric.CONTRACT_VALUE]
 
 
 class ReportedFigureQuerySet(models.QuerySet):
-    def city_level(self):
-        """Figures a source states for a whole delegation rather than for one pavilion."""
-        return self.filter(pavilion__isnull=True)
+    def delegation_totals(self):
+        """One row per city, year and metric: the city's total at that CES.
+
+        Serves the home page, city and edition pages and their charts. A figure the source gives
+        for the whole delegation wins; otherwise the city's pavilions' figures are added up (the
+        2019 Daegu Pavilion and Sports Pavilion together). Amounts are added only in one currency.
+        """
+        city = Q(pavilion__isnull=True)
+        pavilions = Q(pavilion__isnull=False)
+        return (
+            self.order_by()
+            .values("edition__year", "region", "metric")
+            .annotate(
+                city_value=Sum("value", filter=city),
+                pavilion_value=Sum("value", filter=pavilions),
+                city_usd=Sum("usd_value", filter=city),
+                pavilion_usd=Sum("usd_value", filter=pavilions),
+                currencies=Count("currency", distinct=True),
+                currency=Max("currency"),
+                converted_value=Sum("converted_value"),
+                converted_currency=Max("converted_currency"),
+                approximate_rows=Count("pk", filter=Q(approximate=True)),
+                parts=Count("pk", filter=pavilions),
+                first_source=Min("source"),
+                source_count=Count("source", distinct=True),
+            )
+            .annotate(
+                total=Coalesce("city_value", "pavilion_value"),
+                usd=Coalesce("city_usd", "pavilion_usd"),
+            )
+            .order_by("edition__year", "region", "metric")
+        )
 
 
 class ReportedFigureManager(models.Manager.from_queryset(ReportedFigureQuerySet)):

@@ -1,0 +1,180 @@
+"""Plotly figures built from query results. Templates get each figure's JSON through
+`json_script`, and static/js/charts.js draws it: no inline script, so pages can run under a
+strict Content-Security-Policy.
+
+Every chart comes with the same data as a table (charts are not keyboard-reachable), a title with
+its unit and a source line. Unknown years are gaps, approximate figures are hatched, and a city
+keeps its colour on every chart.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from cesdash.formatting import format_count, short_money
+
+from .models import Metric
+from .results import MONEY
+
+# Okabe–Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+FONT = "Noto Sans KR, Noto Sans CJK KR, Apple SD Gothic Neo, Malgun Gothic, sans-serif"
+
+
+def city_colours(regions):
+    """A fixed colour per city, by the order cities were entered, so it never changes between
+    charts or pages."""
+    return {r.pk: PALETTE[i % len(PALETTE)] for i, r in enumerate(sorted(regions, key=_pk))}
+
+
+def _pk(region):
+    return region.pk
+
+
+def metric_title(metric):
+    titles = {
+        Metric.COMPANIES: _("Companies exhibiting (number)"),
+        Metric.CONSULTATIONS: _("Business consultations (number)"),
+        Metric.CONSULTATION_VALUE: _("Consultation value (USD)"),
+        Metric.CONTRACT_VALUE: _("Contract value (USD)"),
+        Metric.MOUS: _("MOUs and agreements (number)"),
+        Metric.AWARD_WINNERS: _("Innovation Award winners (companies)"),
+    }
+    return titles[metric]
+
+
+@dataclass
+class Chart:
+    """What a template needs to show one chart: the figure, a table of the same data, sources."""
+
+    dom_id: str
+    title: str
+    figure: dict
+    columns: list
+    rows: list
+    sources: list = field(default_factory=list)
+    empty: bool = False
+
+
+def _figure_json(fig):
+    return json.loads(fig.to_json())
+
+
+def _layout(fig, title, sources, y_title, height=340):
+    source_names = ", ".join(s.publisher or s.title for s in sources)
+    fig.update_layout(
+        template="none",
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        font={"family": FONT, "size": 12, "color": "#1d2733"},
+        height=height,
+        margin={"l": 60, "r": 16, "t": 48, "b": 100},
+        barmode="group",
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0},
+        yaxis={"title": {"text": y_title}, "gridcolor": "#e6e9ed", "rangemode": "tozero"},
+        xaxis={"type": "category"},
+        annotations=[
+            {
+                "text": _("Source: %(sources)s") % {"sources": source_names} if sources else "",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": -0.42,
+                "showarrow": False,
+                "font": {"size": 10, "color": "#5b6673"},
+                "xanchor": "left",
+            }
+        ],
+    )
+    return fig
+
+
+def trend_chart(dom_id, results, regions, metric, years, colours):
+    """A city-by-year bar chart of one figure; a year no source reports is left empty."""
+    fig = go.Figure()
+    sources = {}
+    rows = []
+    labels = [str(y) for y in years]
+    for region in regions:
+        totals = results.series(region.pk, metric, years)
+        if not any(totals):
+            continue
+        values = [t.chart_value if t else None for t in totals]
+        fig.add_trace(
+            go.Bar(
+                name=region.name,
+                x=labels,
+                y=values,
+                marker={
+                    "color": colours[region.pk],
+                    "pattern": {"shape": ["/" if t and t.approximate else "" for t in totals]},
+                },
+                text=[_short(t) for t in totals],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[t.display if t else _("not reported") for t in totals],
+                hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+            )
+        )
+        for t in totals:
+            if t and t.source:
+                sources[t.source.pk] = t.source
+        rows.append({"label": region.name, "cells": totals})
+    unit = _("USD") if metric in MONEY else _("number")
+    title = metric_title(metric)
+    chart = Chart(
+        dom_id=dom_id,
+        title=title,
+        figure=_figure_json(_layout(fig, title, list(sources.values()), unit)),
+        columns=labels,
+        rows=rows,
+        sources=list(sources.values()),
+        empty=not rows,
+    )
+    return chart
+
+
+def comparison_chart(dom_id, results, regions, metric, year, colours):
+    """Cities side by side at one CES; a city that reported nothing shows 'not reported'."""
+    totals = [results.get(region.pk, year, metric) for region in regions]
+    names = [region.name for region in regions]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=[t.chart_value if t else None for t in totals],
+            marker={
+                "color": [colours[r.pk] for r in regions],
+                "pattern": {"shape": ["/" if t and t.approximate else "" for t in totals]},
+            },
+            text=[_short(t) if t else _("not reported") for t in totals],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[t.display if t else _("not reported") for t in totals],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    sources = {t.source.pk: t.source for t in totals if t and t.source}
+    unit = _("USD") if metric in MONEY else _("number")
+    title = _("%(figure)s at CES %(year)s") % {"figure": metric_title(metric), "year": year}
+    return Chart(
+        dom_id=dom_id,
+        title=title,
+        figure=_figure_json(_layout(fig, title, list(sources.values()), unit, height=300)),
+        columns=[str(year)],
+        rows=[{"label": n, "cells": [t]} for n, t in zip(names, totals, strict=True)],
+        sources=list(sources.values()),
+        empty=not any(totals),
+    )
+
+
+def _short(total):
+    """The label printed on a bar: short enough to fit above it."""
+    if total is None:
+        return ""
+    if total.is_money and total.usd is not None:
+        return short_money(total.usd)
+    return format_count(total.value, total.approximate)

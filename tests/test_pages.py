@@ -1,0 +1,164 @@
+"""The dashboard pages: the figures they show for a small dataset, in Korean and in English."""
+
+import re
+
+import pytest
+from django.utils import translation
+
+from cesdash.formatting import format_money, korean_amount
+from delegations.models import ReportedFigure
+
+
+def text_of(response):
+    """The page's visible text, with tags and runs of white space collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def city_wide_2023(world, make_source):
+    p24 = world["p24"]
+    ReportedFigure.objects.create(
+        edition=world["p19"].edition.__class__.objects.create(year=2023),
+        region=world["daegu"],
+        metric="award_winners",
+        value=5,
+        source=p24.source,
+    )
+
+
+def test_home_headline_in_korean(client, world, city_wide_2023):
+    page = text_of(client.get("/", headers={"accept-language": "ko"}))
+
+    assert "CES 2024 대구 성과" in page
+    assert "16 ▲" not in page
+    assert "CES 2019(25) 대비 −9" in page
+    assert "1억 4,000만 달러 (약 1,881억 8,000만 원)" in page
+    assert "첫 보도 연도" in page
+    assert "CES 2019: 728만 달러" in page
+    assert "CES 2023(5) 대비 +3" in page
+    assert "CES 2019: 약 750" in page
+
+
+def test_home_headline_in_english(client, world, city_wide_2023):
+    response = client.get("/", headers={"accept-language": "en"})
+    page = text_of(response)
+
+    assert '<html lang="en">' in response.content.decode()
+    assert "Daegu at CES 2024" in page
+    assert "−9 against CES 2019 (25)" in page
+    assert "$140 million (about ₩188.18 billion)" in page
+    assert "CES 2019: $7.28 million" in page
+    assert "+3 against CES 2023 (5)" in page
+    assert "not reported" in page
+
+
+def test_home_compares_the_cities_at_the_latest_ces(client, world):
+    page = text_of(client.get("/?city=jeonbuk", headers={"accept-language": "en"}))
+
+    assert "Jeonbuk at CES 2024" in page
+    assert "The cities at CES 2024" in page
+    assert "first year reported" in page
+
+
+def test_unknown_is_never_drawn_as_zero(client, world):
+    response = client.get("/", headers={"accept-language": "en"})
+    html = response.content.decode()
+    figure = re.search(r'id="trend-consultations-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+    assert '"y":[750,null]' in figure.replace(" ", "")
+
+
+def test_every_figure_links_to_its_source(client, world):
+    html = client.get("/", headers={"accept-language": "en"}).content.decode()
+    source = world["p24"].source
+    assert f'href="/sources/{source.key}/"' in html
+
+
+def test_city_page(client, world):
+    page = text_of(client.get("/cities/daegu/", headers={"accept-language": "en"}))
+
+    assert "Results year by year" in page
+    assert "Enercamp" in page
+    assert "Hailo" in page
+    assert "about 750" in page
+
+
+def test_edition_page_shows_every_pavilion(client, world):
+    page = text_of(client.get("/editions/2024/", headers={"accept-language": "ko"}))
+
+    assert "대구공동관" in page and "전북관" in page
+    assert "에너캠프" in page
+
+
+def test_pavilion_page_shows_coverage_and_sources(client, world):
+    page = text_of(client.get("/editions/2024/daegu/", headers={"accept-language": "en"}))
+
+    assert "1 of 16 companies named" in page
+    assert "1 contract recorded: $1 million" in page
+    assert "1 of 8 award winners named among its exhibitors" in page
+    assert "Maeil Shinmun" in page
+
+
+def test_company_page_shows_award_streak(client, world, make_edition):
+    from companies.models import Company, InnovationAward
+
+    enercamp = Company.objects.get(slug="enercamp")
+    InnovationAward.objects.create(
+        company=enercamp, edition=make_edition(2023), source=enercamp.source
+    )
+    page = text_of(client.get("/companies/enercamp/", headers={"accept-language": "ko"}))
+
+    assert "2년 연속" in page
+    assert "100만 달러" in page
+
+
+def test_source_pages_list_their_figures(client, world):
+    source = world["p24"].source
+    listing = text_of(client.get("/sources/", headers={"accept-language": "en"}))
+    detail = text_of(client.get(f"/sources/{source.key}/", headers={"accept-language": "en"}))
+
+    assert source.title in listing
+    assert "$140 million" in detail
+    assert "Innovation Award" in detail
+
+
+def test_missing_pages_are_404(client, db):
+    assert client.get("/cities/nowhere/").status_code == 404
+    assert client.get("/editions/2024/nowhere/").status_code == 404
+    assert client.get("/sources/nothing/").status_code == 404
+    assert client.get("/companies/nobody/").status_code == 404
+
+
+PAGES = [
+    "/",
+    "/cities/daegu/",
+    "/editions/2024/",
+    "/editions/2024/daegu/",
+    "/companies/enercamp/",
+    "/sources/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_query_count_does_not_grow_with_data(
+    client, world, url, make_region, make_pavilion, make_figure, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(20) as before:
+        client.get(url)
+    for n in range(8):
+        region = make_region(f"more-{n}", f"도시{n}", f"Town {n}")
+        pavilion = make_pavilion(2024, region, f"관{n}", f"Hall {n}")
+        make_figure(pavilion, "companies", n + 1)
+        make_figure(pavilion, "consultations", 10 * n)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(url)
+
+
+def test_korean_money_units():
+    assert korean_amount(188_180_000_000) == "1,881억 8,000만"
+    assert korean_amount(7_280_000) == "728만"
+    with translation.override("ko"):
+        assert format_money(140_000_000, "USD") == "1억 4,000만 달러"
+    with translation.override("en"):
+        assert format_money(188_180_000_000, "KRW", approximate=True) == "about ₩188.18 billion"
