@@ -76,19 +76,13 @@ def _layout(fig, title, sources, y_title, height=340):
         legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0},
         yaxis={"title": {"text": y_title}, "gridcolor": "#e6e9ed", "rangemode": "tozero"},
         xaxis={"type": "category"},
-        annotations=[
-            {
-                "text": _("Source: %(sources)s") % {"sources": source_names} if sources else "",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.42,
-                "showarrow": False,
-                "font": {"size": 10, "color": "#5b6673"},
-                "xanchor": "left",
-            }
-        ],
     )
+    if sources:
+        fig.add_annotation(
+            text=_("Source: %(sources)s") % {"sources": source_names},
+            xref="paper", yref="paper", x=0, y=-0.42, xanchor="left", showarrow=False,
+            font={"size": 10, "color": "#5b6673"},
+        )  # fmt: skip
     return fig
 
 
@@ -149,7 +143,7 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
                 "color": [colours[r.pk] for r in regions],
                 "pattern": {"shape": ["/" if t and t.approximate else "" for t in totals]},
             },
-            text=[_short(t) if t else _("not reported") for t in totals],
+            text=[_short(t) for t in totals],
             textposition="outside",
             cliponaxis=False,
             customdata=[t.display if t else _("not reported") for t in totals],
@@ -157,6 +151,12 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
             showlegend=False,
         )
     )
+    for name, total in zip(names, totals, strict=True):
+        if total is None:
+            fig.add_annotation(
+                x=name, y=0, text=_("not reported"), showarrow=False, yshift=10,
+                font={"size": 11, "color": "#5b6673"},
+            )  # fmt: skip
     sources = {t.source.pk: t.source for t in totals if t and t.source}
     unit = _("USD") if metric in MONEY else _("number")
     title = _("%(figure)s at CES %(year)s") % {"figure": metric_title(metric), "year": year}
