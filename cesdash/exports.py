@@ -1,28 +1,56 @@
-"""Exports of a django-tables2 table: exactly the rows and columns the user is looking at.
+"""Table pages and their exports: one code path for every table.
 
-One piece of code serves every table. It reads the table's own (filtered, sorted) queryset in
-batches, so a large export keeps a flat memory profile and starts sending at once, and it gives
-raw values (`value_<column>` methods) rather than the formatted HTML cells.
+`table_page()` answers a table's URL: it reads the filters, the sort and the page from the query
+string (whose whole state a link keeps), and shows the page or, for `?_export=csv|xlsx|json`,
+downloads the whole filtered and sorted result. Malformed input gives a page with a message or a
+400, never a 500.
+
+Exports read the table's own queryset in batches, so a large export keeps a flat memory profile
+and CSV and JSON start sending at once; they carry raw values (`value_<column>` methods) rather
+than the formatted HTML cells, and every column of the table, hidden export-only ones included.
 
 Text cells that a spreadsheet would read as a formula (starting with =, +, -, @, tab or carriage
-return) are prefixed with an apostrophe, as OWASP recommends; numbers stay numbers.
+return) are prefixed with an apostrophe in CSV and XLSX, as OWASP recommends; numbers stay
+numbers. JSON is not opened by spreadsheets and carries the text as it is.
 """
 
 import csv
 import io
+import json
+import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import FileResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_tables2.rows import BoundRow
+from django_tables2.utils import OrderBy
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-CSV = "csv"
-FORMATS = (CSV,)
+CSV, XLSX, JSON = "csv", "xlsx", "json"
+FORMATS = (CSV, XLSX, JSON)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    JSON: "application/json; charset=utf-8",
+}
 BATCH_SIZE = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+PER_PAGE = 50
+PER_PAGE_CHOICES = (25, 50, 100, 200)
+MAX_PER_PAGE = PER_PAGE_CHOICES[-1]
+
+
+# ------------------------------------------------------------------------------------ cells
 
 
 def neutralise(value):
@@ -32,82 +60,290 @@ def neutralise(value):
     return value
 
 
-def plain(value):
+def raw(value):
     """A raw cell value: None stays empty, numbers stay numbers, everything else is text."""
     if value is None or isinstance(value, bool | int | float | Decimal):
         return value
     if isinstance(value, date | datetime):
         return value.isoformat()
-    return neutralise(force_str(value))
+    return force_str(value)
+
+
+def plain(value):
+    """A raw cell value made safe for a spreadsheet."""
+    return neutralise(raw(value))
+
+
+# ---------------------------------------------------------------------------------- columns
 
 
 def export_columns(table):
-    return [column for column in table.columns if not column.column.exclude_from_export]
+    """Every column but links and buttons, the hidden export-only ones (both names) included."""
+    return [column for column in table.columns.iterall() if not column.column.exclude_from_export]
 
 
-def header_row(table):
-    return [neutralise(force_str(column.header)) for column in export_columns(table)]
+def headers(table):
+    return [force_str(column.header) for column in export_columns(table)]
 
 
 def value_rows(table):
-    """Yield the table's rows as lists of raw values, reading the queryset in batches."""
-    table_class = type(table)
+    """Yield the table's rows, in its order, as lists of raw values, in batches of records."""
     queryset = table.data.data
     names = [column.name for column in export_columns(table)]
+    for batch in record_batches(queryset):
+        yield [
+            [raw(BoundRow(record, table=table).get_cell_value(n)) for n in names]
+            for record in batch
+        ]
+
+
+def record_batches(queryset):
     batch = []
     for record in queryset.iterator(chunk_size=BATCH_SIZE):
         batch.append(record)
-        if len(batch) == BATCH_SIZE:
-            yield from _batch_values(table_class, batch, names, table)
+        if len(batch) >= BATCH_SIZE:
+            yield batch
             batch = []
     if batch:
-        yield from _batch_values(table_class, batch, names, table)
+        yield batch
 
 
-def _batch_values(table_class, records, names, template):
-    part = table_class(records, request=template.request, exclude=template.exclude)
-    for row in part.rows:
-        yield [plain(row.get_cell_value(name)) for name in names]
+# ---------------------------------------------------------------------------------- formats
 
 
 def csv_chunks(table, language):
-    """CSV text in chunks of BATCH_SIZE rows, with a BOM so Excel reads the Korean names."""
+    """CSV text, one chunk a batch, with a BOM so Excel reads the Korean names."""
     with translation.override(language):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         buffer.write("\ufeff")
-        writer.writerow(header_row(table))
-        for count, row in enumerate(value_rows(table), start=1):
-            writer.writerow(row)
-            if count % BATCH_SIZE == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+        writer.writerow([neutralise(h) for h in headers(table)])
+        for batch in value_rows(table):
+            writer.writerows([[neutralise(value) for value in row] for row in batch])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        if buffer.tell():  # the header of an empty table
+            yield buffer.getvalue()
+
+
+def json_chunks(table, language):
+    """A JSON list of objects keyed by the column headers, one chunk a batch."""
+    with translation.override(language):
+        keys = headers(table)
+        yield "["
+        separator = "\n"
+        for batch in value_rows(table):
+            objects = [
+                json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False) for row in batch
+            ]
+            yield separator + ",\n".join(objects)
+            separator = ",\n"
+        yield "\n]\n"
+
+
+def xlsx_cell(value):
+    value = plain(value)
+    if isinstance(value, str):
+        # Control characters are not allowed in the file format; tab and CR are.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def xlsx_file(table, about):
+    """The table in a temporary XLSX file (rows in the first sheet, `about` in the second)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(xlsx_title(about[0][1]))
+    sheet.append([xlsx_cell(h) for h in headers(table)])
+    rows = 0
+    for batch in value_rows(table):
+        for row in batch:
+            sheet.append([xlsx_cell(value) for value in row])
+        rows += len(batch)
+    notes = workbook.create_sheet(xlsx_title(_("About this export")))
+    for label, text in [*about[:1], (_("Rows"), rows), *about[1:]]:
+        notes.append([xlsx_cell(force_str(label)), xlsx_cell(text)])
+    # FileResponse closes the file once it is sent, and a TemporaryFile is then deleted.
+    file = tempfile.TemporaryFile()  # noqa: SIM115
+    workbook.save(file)
+    file.seek(0)
+    return file
+
+
+def xlsx_title(text):
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    text = force_str(text)
+    for character in "[]:*?/\\":
+        text = text.replace(character, " ")
+    return text[:31] or "Sheet"
+
+
+# ------------------------------------------------------------------------------ description
+
+
+def describe_sort(table):
+    parts = []
+    for alias in table.order_by or ():
+        order = OrderBy(alias)
+        column = table.columns[order.bare]
+        direction = _("descending") if order.is_descending else _("ascending")
+        parts.append(f"{column.header} ({direction})")
+    return ", ".join(parts)
+
+
+def describe_export(table, title, filters):
+    """What the XLSX's second sheet says: table, filters, sort, time, units, sources."""
+    about = [
+        (_("Table"), force_str(title)),
+        (
+            _("Filters"),
+            "; ".join(f"{label}: {shown}" for _name, label, _raw, shown in filters)
+            or _("none: every row"),
+        ),
+        (_("Sort"), describe_sort(table)),
+        (_("Generated at"), timezone.localtime().isoformat(timespec="seconds")),
+        (_("Units"), force_str(getattr(table, "export_units", ""))),
+        (_("Empty cells"), _("An empty cell means that no source reports the figure, not zero.")),
+    ]
+    sources = getattr(table, "export_sources", None)
+    for source in sources() if sources else ():
+        when = date_format(source.published_on) if source.published_on else source.date_note
+        details = " · ".join(part for part in (source.publisher, when, source.url) if part)
+        about.append((_("Source"), f"{source.title} ({details})" if details else source.title))
+    return about
 
 
 def export_filename(name, filters, extension):
-    """'pavilions_year-2024_city-daegu_2026-11-22.csv': the table, its filters and the date."""
+    """'contracts_year-2024_city-daegu_2026-11-22.csv': the table, its filters and the date."""
     parts = [name]
     for key, value in filters:
         if value not in (None, ""):
-            parts.append(f"{key}-{slugify(str(value), allow_unicode=True)}")
+            parts.append(f"{key}-{slugify(str(value), allow_unicode=True)[:40]}")
     parts.append(timezone.localdate().isoformat())
     return "_".join(parts) + f".{extension}"
 
 
-def export_response(request, table, name, filters=()):
-    """Answer `?_export=<format>` for `table`; an unknown format is a 400, not a surprise."""
-    fmt = request.GET.get("_export", "")
+# -------------------------------------------------------------------------------- responses
+
+
+def bad_request(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def export_response(request, table, name, *, fmt=None, title="", filters=()):
+    """Answer `?_export=<format>` for `table`; a format we do not offer is a 400, not a surprise.
+
+    `filters` are the filters in use as (name, label, raw value, shown value).
+    """
+    if fmt is None:
+        fmt = request.GET.get("_export", "")
     if fmt not in FORMATS:
-        return HttpResponseBadRequest(
-            f"Unknown export format {fmt[:20]!r}. Available: {', '.join(FORMATS)}.",
-            content_type="text/plain; charset=utf-8",
+        return bad_request(
+            _("Unknown export format %(format)s. Available: %(formats)s.")
+            % {"format": repr(fmt[:20]), "formats": ", ".join(FORMATS)}
         )
-    language = translation.get_language()
-    filename = export_filename(name, filters, fmt)
+    filename = export_filename(name, [(key, raw_value) for key, _l, raw_value, _s in filters], fmt)
+    if fmt == XLSX:
+        about = describe_export(table, title or name, filters)
+        return FileResponse(
+            xlsx_file(table, about),
+            as_attachment=True,
+            filename=filename,
+            content_type=CONTENT_TYPES[XLSX],
+        )
+    chunks = csv_chunks if fmt == CSV else json_chunks
     response = StreamingHttpResponse(
-        csv_chunks(table, language), content_type="text/csv; charset=utf-8"
+        chunks(table, translation.get_language()), content_type=CONTENT_TYPES[fmt]
     )
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def without_nul(querydict):
+    """The query string without NUL characters, which PostgreSQL refuses in a query."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in querydict.lists():
+        cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    return cleaned
+
+
+def bounded_int(text, default, maximum):
+    """A whole number from 1 to `maximum` from the query string, or `default` when it is not."""
+    try:
+        number = int(text)
+    except (TypeError, ValueError):
+        return default
+    if number < 1:
+        return default
+    return min(number, maximum)
+
+
+def sortable(table, alias):
+    """Whether `?sort=` names a sortable column: anything else is ignored, never an error."""
+    name = OrderBy(alias).bare if alias else ""
+    return bool(name) and name in table.columns and table.columns[name].orderable
+
+
+def table_page(
+    request,
+    *,
+    table_class,
+    queryset,
+    filterset_class,
+    name,
+    title,
+    lede="",
+    table_kwargs=None,
+    summary=None,
+    template="tables/list.html",
+):
+    """A filtered, sorted, paginated table page, or its export: the state is in the URL.
+
+    `summary`, given the filtered queryset, returns what the page shows above the table (e.g.
+    the contracts' totals). Invalid filters show their messages with an empty table (status
+    400); an export with invalid filters is refused rather than given unfiltered.
+    """
+    params = without_nul(request.GET)
+    filterset = filterset_class(params, queryset=queryset, request=request)
+    valid = filterset.is_valid()
+    rows = filterset.qs if valid else queryset.none()
+    # Not `request=`: that hands the query string to django-tables2's own paging, which fails
+    # on `?per_page=-1` and has no cap.
+    table = table_class(rows, **(table_kwargs or {}))
+    table.request = request
+    if order := [
+        alias for alias in params.getlist(table.prefixed_order_by_field) if sortable(table, alias)
+    ]:
+        table.order_by = order
+
+    if "_export" in params:
+        if not valid:
+            messages = [f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()]
+            return bad_request(
+                _("The filters are not valid, so nothing was exported.")
+                + "\n"
+                + "\n".join(messages)
+            )
+        return export_response(
+            request, table, name, fmt=params["_export"], title=title, filters=filterset.described()
+        )
+
+    per_page = bounded_int(params.get(table.prefixed_per_page_field), PER_PAGE, MAX_PER_PAGE)
+    page = bounded_int(params.get(table.prefixed_page_field), 1, 10**9)
+    try:
+        table.paginate(per_page=per_page, page=page)
+    except (EmptyPage, PageNotAnInteger):
+        table.paginate(per_page=per_page, page=table.paginator.num_pages)
+
+    context = {
+        "table": table,
+        "filter": filterset,
+        "title": title,
+        "lede": lede,
+        "per_page": per_page,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "sort": list(table.order_by or ()),
+        "formats": FORMATS,
+        "summary": summary(rows) if summary and valid else None,
+    }
+    return render(request, template, context, status=200 if valid else 400)

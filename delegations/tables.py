@@ -1,11 +1,77 @@
-"""Tables of pavilions and their results (django-tables2)."""
+"""Tables of pavilions and agreements (django-tables2), and the pieces every table shares.
+
+Every table shows names in the page's language and carries both the Korean and the English name
+in hidden columns that only exports include; `value_<column>` methods and columns' `value()` give
+the raw values that exports write, while the page shows them formatted.
+"""
 
 import django_tables2 as tables
+from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import Accessor, OrderByTuple
 
-from cesdash.formatting import format_count, format_money
+from cesdash.formatting import format_count, format_money, is_english
 
-from .models import Pavilion
+from .models import Agreement, Pavilion, Source
+
+
+def url_of(obj):
+    """The page of a related object, or no link when there is none."""
+    return obj.get_absolute_url() if obj is not None else None
+
+
+class NameColumn(tables.Column):
+    """A bilingual name shown, and sorted, in the page's language, falling back to the other.
+
+    `prefix` names the pair of fields without their suffix: "region__name" reads
+    `region__name_ko` and `region__name_en`. The export value is the same name as plain text, or
+    an empty cell where there is none.
+    """
+
+    empty_values = ()
+
+    def __init__(self, prefix, **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("accessor", f"{prefix}_ko")
+        super().__init__(**kwargs)
+
+    @property
+    def order_by(self):
+        first, second = ("en", "ko") if is_english() else ("ko", "en")
+        return OrderByTuple((f"{self.prefix}_{first}", f"{self.prefix}_{second}"))
+
+    @order_by.setter
+    def order_by(self, value):
+        # The order follows the language at the time of sorting, not a fixed field.
+        pass
+
+    def pick(self, record):
+        ko = Accessor(f"{self.prefix}_ko").resolve(record, quiet=True)
+        en = Accessor(f"{self.prefix}_en").resolve(record, quiet=True)
+        return (en or ko) if is_english() else (ko or en)
+
+    def render(self, record, bound_column):
+        return self.pick(record) or bound_column.default
+
+    def value(self, record):
+        return self.pick(record) or None
+
+
+def bilingual_columns(prefix, label):
+    """Two export-only columns carrying a name in Korean and in English."""
+    return (
+        tables.Column(
+            accessor=f"{prefix}_ko",
+            verbose_name=format_lazy(_("{name} (Korean)"), name=label),
+            visible=False,
+        ),
+        tables.Column(
+            accessor=f"{prefix}_en",
+            verbose_name=format_lazy(_("{name} (English)"), name=label),
+            visible=False,
+        ),
+    )
 
 
 class CountColumn(tables.Column):
@@ -31,17 +97,32 @@ class UsdColumn(CountColumn):
         return format_money(value, "USD", flag)
 
 
-class PavilionTable(tables.Table):
+class DataTable(tables.Table):
+    """Base of the analysts' tables: what an export says about itself besides its rows."""
+
+    #: What the numbers are counted or measured in, for the export's description.
+    export_units = ""
+
+    class Meta:
+        attrs = {"class": "data-table"}
+
+    def export_sources(self):
+        """The articles the exported rows come from."""
+        return Source.objects.filter(pk__in=self.data.data.order_by().values("source"))
+
+
+class PavilionTable(DataTable):
     year = tables.Column(
         accessor="edition__year",
         verbose_name=_("Year"),
+        linkify=lambda record: url_of(record.edition),
     )
-    city = tables.Column(
-        accessor="region__name",
+    city = NameColumn(
+        "region__name",
         verbose_name=_("City"),
-        order_by=("region__name_ko",),
+        linkify=lambda record: url_of(record.region),
     )
-    pavilion = tables.Column(accessor="name", verbose_name=_("Pavilion"), order_by=("name_ko",))
+    pavilion = NameColumn("name", verbose_name=_("Pavilion"), linkify=True)
     companies = CountColumn(verbose_name=_("Companies"), approximate="companies_approximate")
     consultations = CountColumn(
         verbose_name=_("Consultations"), approximate="consultations_approximate"
@@ -59,8 +140,17 @@ class PavilionTable(tables.Table):
     contract_value_recorded_usd = UsdColumn(verbose_name=_("Recorded contract value (USD)"))
     mous_recorded = CountColumn(verbose_name=_("MOUs recorded"))
     award_winners_named = CountColumn(verbose_name=_("Award winners named"))
+    city_ko, city_en = bilingual_columns("region__name", _("City"))
+    pavilion_ko, pavilion_en = bilingual_columns("name", _("Pavilion"))
 
-    class Meta:
+    export_units = _(
+        "Counts are numbers of companies, consultations, agreements or award winners. Money "
+        "columns are in US dollars, as the source states them or as the source itself converted "
+        "them. Consultation value and contract value are different stages of a deal: never add "
+        "them. An empty cell means that no source reports the figure."
+    )
+
+    class Meta(DataTable.Meta):
         model = Pavilion
         fields = []
         sequence = [
@@ -78,9 +168,12 @@ class PavilionTable(tables.Table):
             "contract_value_recorded_usd",
             "mous_recorded",
             "award_winners_named",
+            "city_ko",
+            "city_en",
+            "pavilion_ko",
+            "pavilion_en",
         ]
         order_by = ("-year", "city")
-        attrs = {"class": "data-table"}
         empty_text = _("No pavilions match.")
 
     def render_contract_value_recorded_usd(self, value, record):
@@ -90,3 +183,81 @@ class PavilionTable(tables.Table):
 
     def value_contract_value_recorded_usd(self, value):
         return value
+
+    def export_sources(self):
+        """The pavilions' own articles and those of their reported figures."""
+        pavilions = self.data.data.order_by().values("pk")
+        return Source.objects.filter(
+            Q(pavilions__in=pavilions) | Q(figures__pavilion__in=pavilions)
+        ).distinct()
+
+
+class AgreementTable(DataTable):
+    """MOUs and agreements signed during the CES trips (/agreements/)."""
+
+    year = tables.Column(
+        accessor="edition__year",
+        verbose_name=_("Year"),
+        linkify=lambda record: url_of(record.edition),
+    )
+    city = NameColumn(
+        "region__name", verbose_name=_("City"), linkify=lambda record: url_of(record.region)
+    )
+    signed_by = NameColumn(
+        "company__name",
+        verbose_name=_("Signed by"),
+        linkify=lambda record: url_of(record.company),
+        default=_("the city"),
+    )
+    kind = tables.Column(verbose_name=_("Kind"))
+    status = tables.Column(verbose_name=_("Status"))
+    partner = NameColumn("partner", verbose_name=_("Partner"))
+    partner_country = tables.Column(verbose_name=_("Partner's country"))
+    partner_count = tables.Column(
+        verbose_name=_("Partners"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
+    signed_on = tables.DateColumn(verbose_name=_("Signed on"), short=False)
+    subject = NameColumn("subject", verbose_name=_("Subject"))
+    pavilion = NameColumn(
+        "pavilion__name",
+        verbose_name=_("Pavilion"),
+        linkify=lambda record: url_of(record.pavilion),
+    )
+    city_ko, city_en = bilingual_columns("region__name", _("City"))
+    company_ko, company_en = bilingual_columns("company__name", _("Signed by"))
+    partner_ko, partner_en = bilingual_columns("partner", _("Partner"))
+    subject_ko, subject_en = bilingual_columns("subject", _("Subject"))
+    place_ko, place_en = bilingual_columns("place", _("Place"))
+
+    export_units = _(
+        "One row per signing. 'Partners' is the number of partners one signing covers. An empty "
+        "'Signed by' means the city itself signed."
+    )
+
+    class Meta(DataTable.Meta):
+        model = Agreement
+        fields = []
+        sequence = [
+            "year",
+            "city",
+            "signed_by",
+            "kind",
+            "status",
+            "partner",
+            "partner_country",
+            "partner_count",
+            "signed_on",
+            "subject",
+            "pavilion",
+            "...",
+        ]
+        order_by = ("-year", "signed_on")
+        empty_text = _("No agreements match.")
+
+    def value_signed_on(self, value):
+        return value
+
+    @staticmethod
+    def rows():
+        """The agreements table: one row a signing."""
+        return Agreement.objects.select_related("edition", "region", "company", "pavilion__edition")

@@ -10,7 +10,6 @@ from companies.models import InnovationAward
 
 from .charts import PALETTE, city_colours, comparison_chart, trend_chart
 from .filters import AgreementFilter, PavilionFilter
-from .filters import AgreementFilter, PavilionFilter
 from .models import (
     Agreement,
     Delegation,
@@ -264,7 +263,7 @@ def agreement_list(request):
     return table_page(
         request,
         table_class=AgreementTable,
-        queryset=Agreement.objects.select_related("edition", "region", "company", "pavilion"),
+        queryset=AgreementTable.rows(),
         filterset_class=AgreementFilter,
         name="agreements",
         title=_("MOUs and agreements"),

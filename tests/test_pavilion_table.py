@@ -17,10 +17,13 @@ def test_csv_export_is_exactly_the_table_in_english(client, world):
     assert text == BOM + (
         "Year,City,Pavilion,Companies,Consultations,Consultation value (USD),"
         "Contract value (USD),MOUs,Innovation Award winners,Companies named,Contracts recorded,"
-        "Recorded contract value (USD),MOUs recorded,Award winners named\r\n"
-        "2024,Daegu,Daegu Pavilion,16,,140000000,,,8,1,1,1000000,1,1\r\n"
-        "2024,Jeonbuk,Jeonbuk Pavilion,20,,,,,,0,0,,0,0\r\n"
-        "2019,Daegu,Daegu Pavilion,25,750,,7280000,,,0,0,,0,0\r\n"
+        "Recorded contract value (USD),MOUs recorded,Award winners named,"
+        "City (Korean),City (English),Pavilion (Korean),Pavilion (English)\r\n"
+        "2024,Daegu,Daegu Pavilion,16,,140000000,,,8,1,1,1000000,1,1,"
+        "대구,Daegu,대구공동관,Daegu Pavilion\r\n"
+        "2024,Jeonbuk,Jeonbuk Pavilion,20,,,,,,0,0,,0,0,전북,Jeonbuk,전북관,Jeonbuk Pavilion\r\n"
+        "2019,Daegu,Daegu Pavilion,25,750,,7280000,,,0,0,,0,0,"
+        "대구,Daegu,대구공동관,Daegu Pavilion\r\n"
     )
 
 
@@ -42,7 +45,7 @@ def test_csv_export_follows_the_sort_in_the_url(client, world):
 
 
 def test_unknown_export_format_is_a_400_with_a_message(client, world):
-    response = client.get("/pavilions/?_export=latex")
+    response = client.get("/pavilions/?_export=latex", headers={"accept-language": "en"})
 
     assert response.status_code == 400
     assert b"Unknown export format 'latex'" in response.content
