@@ -1,0 +1,284 @@
+"""Exports (`?_export=csv|xlsx|json`): the whole filtered, sorted table, raw and safe to open."""
+
+import csv
+import io
+import json
+import tracemalloc
+from datetime import date
+from decimal import Decimal
+from urllib.parse import quote
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cesdash import exports
+from companies.models import Company, Contract
+from companies.tables import ContractTable
+
+BOM = "\ufeff"
+EN = {"accept-language": "en"}
+KO = {"accept-language": "ko"}
+CONTRACT_HEADER = (
+    "Year,City,Pavilion,Company,Counterparty,Amount,Currency,Approximate,Amount (USD),Subject,"
+    "City (Korean),City (English),Pavilion (Korean),Pavilion (English),"
+    "Company (Korean),Company (English),Counterparty (Korean),Counterparty (English),"
+    "Subject (Korean),Subject (English)\r\n"
+)
+
+
+@pytest.fixture
+def contracts(world, make_company):
+    """Three more contracts beside the world's Enercamp one: in won, unreported, and in 2019."""
+    p19, j24 = world["p19"], world["j24"]
+    vinatech = make_company("vinatech", "비나텍", "Vinatech", region=world["jeonbuk"])
+    Contract.objects.create(
+        key="vinatech-2024",
+        company=vinatech,
+        pavilion=j24,
+        edition=j24.edition,
+        counterparty_ko="미국 유통사",
+        counterparty_en="A US distributor",
+        amount=2_500_000_000,
+        currency="KRW",
+        approximate=True,
+        subject_ko="슈퍼커패시터 공급",
+        subject_en="Supercapacitor supply",
+        source=j24.source,
+    )
+    linkface = make_company("linkface", "링크페이스", "Linkface", region=world["daegu"])
+    Contract.objects.create(
+        key="linkface-2019",
+        company=linkface,
+        pavilion=p19,
+        edition=p19.edition,
+        subject_ko="수출 계약",
+        subject_en="Export contract",
+        source=p19.source,
+    )
+    return world
+
+
+def text_of(response):
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def test_contracts_csv_is_the_whole_table_in_english(client, contracts):
+    response = client.get("/contracts/?_export=csv", headers=EN)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="contracts_{today}.csv"'
+    assert text_of(response) == BOM + CONTRACT_HEADER + (
+        "2024,Jeonbuk,Jeonbuk Pavilion,Vinatech,A US distributor,2500000000,KRW,True,,"
+        "Supercapacitor supply,전북,Jeonbuk,전북관,Jeonbuk Pavilion,비나텍,Vinatech,"
+        "미국 유통사,A US distributor,슈퍼커패시터 공급,Supercapacitor supply\r\n"
+        "2024,Daegu,Daegu Pavilion,Enercamp,,1000000,USD,False,1000000,,"
+        "대구,Daegu,대구공동관,Daegu Pavilion,에너캠프,Enercamp,,,,\r\n"
+        "2019,Daegu,Daegu Pavilion,Linkface,,,,,,Export contract,"
+        "대구,Daegu,대구공동관,Daegu Pavilion,링크페이스,Linkface,,,수출 계약,Export contract\r\n"
+    )
+
+
+def test_contracts_csv_keeps_the_filters_and_names_them_in_the_file_name(client, contracts):
+    response = client.get("/contracts/?year=2024&city=daegu&_export=csv", headers=EN)
+
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="contracts_year-2024_city-daegu_{today}.csv"'
+    )
+    assert text_of(response) == BOM + CONTRACT_HEADER + (
+        "2024,Daegu,Daegu Pavilion,Enercamp,,1000000,USD,False,1000000,,"
+        "대구,Daegu,대구공동관,Daegu Pavilion,에너캠프,Enercamp,,,,\r\n"
+    )
+
+
+def test_korean_filter_values_survive_in_the_file_name(client, contracts):
+    response = client.get("/contracts/?q=비나텍&_export=csv", headers=EN)
+
+    today = timezone.localdate().isoformat()
+    name = quote(f"contracts_q-비나텍_{today}.csv")
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{name}"
+    assert text_of(response).splitlines()[1].startswith("2024,Jeonbuk,Jeonbuk Pavilion,Vinatech,")
+
+
+def test_csv_follows_the_sort_in_the_url(client, contracts):
+    response = client.get("/contracts/?sort=-company&_export=csv", headers=EN)
+
+    rows = list(csv.reader(io.StringIO(text_of(response).removeprefix(BOM))))[1:]
+    assert [row[3] for row in rows] == ["Vinatech", "Linkface", "Enercamp"]
+
+
+def test_csv_headers_and_names_follow_the_page_language(client, contracts):
+    response = client.get("/contracts/?year=2019&_export=csv", headers=KO)
+
+    lines = text_of(response).splitlines()
+    assert lines[0].startswith(BOM + "연도,도시,공동관,")
+    assert lines[1].startswith("2019,대구,대구공동관,링크페이스,,,,,,수출 계약,")
+
+
+@pytest.mark.parametrize("payload", ["=1+1", "+x", "-x", "@x", "\tx", "\rx"])
+def test_formula_payloads_in_names_are_neutralised(client, world, make_company, payload):
+    make_company("evil", payload, payload)
+
+    response = client.get("/companies/?_export=csv", headers=EN)
+
+    rows = list(csv.reader(io.StringIO(text_of(response).removeprefix(BOM))))
+    evil = next(row for row in rows if row[0].startswith("'"))
+    assert evil[0] == "'" + payload
+    for cell in evil:
+        assert not cell.startswith(exports.FORMULA_STARTS)
+
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(
+        "/companies/?_export=xlsx", headers=EN
+    ).streaming_content))).worksheets[0]  # fmt: skip
+    # XML reads a carriage return back as a line feed; the apostrophe stays in front.
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert ("'" + payload).replace("\r", "\n") in names
+
+
+def test_negative_numbers_stay_numbers(world):
+    assert exports.plain(-42) == -42
+    assert exports.plain(Decimal("-1.5")) == Decimal("-1.5")
+    assert exports.plain("-42") == "'-42"
+    assert exports.plain(date(2024, 1, 9)) == "2024-01-09"
+    assert exports.plain(None) is None
+
+    class OwedTable(ContractTable):
+        def value_amount(self, value):
+            return -value
+
+    table = OwedTable(Contract.objects.all(), order_by=("year",))
+    text = "".join(exports.csv_chunks(table, "en"))
+    assert "\r\n2024,Daegu,Daegu Pavilion,Enercamp,,-1000000,USD," in text
+
+
+def test_xlsx_matches_the_csv_and_describes_itself(client, contracts):
+    url = "/contracts/?year=2024&sort=company"
+    csv_rows = list(
+        csv.reader(io.StringIO(text_of(client.get(url + "&_export=csv", headers=EN))[1:]))
+    )
+
+    response = client.get(url + "&_export=xlsx", headers=EN)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == exports.CONTENT_TYPES["xlsx"]
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="contracts_year-2024_{today}.xlsx"'
+    )
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows_sheet, about_sheet = workbook.worksheets
+    assert about_sheet.title == "About this export"
+
+    def as_csv(value):
+        return "" if value is None else str(value)
+
+    xlsx_rows = [[as_csv(v) for v in row] for row in rows_sheet.iter_rows(values_only=True)]
+    assert xlsx_rows == csv_rows
+    assert rows_sheet["F2"].value == 1_000_000  # a number, not text
+    about = {label: value for label, value in about_sheet.iter_rows(values_only=True)}
+    assert about["Table"] == "Contracts"
+    assert about["Rows"] == 2
+    assert about["Filters"] == "Year: CES 2024"
+    assert about["Sort"] == "Company (ascending)"
+    assert about["Generated at"].startswith(today)
+    assert "Currency column" in about["Units"]
+    assert about["Source"].startswith("Article ")
+
+
+def test_json_matches_the_csv(client, contracts):
+    url = "/contracts/?sort=-amount"
+    csv_rows = list(
+        csv.reader(io.StringIO(text_of(client.get(url + "&_export=csv", headers=EN))[1:]))
+    )
+
+    response = client.get(url + "&_export=json", headers=EN)
+
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].endswith('.json"')
+    objects = json.loads(text_of(response))
+    header, *rows = csv_rows
+    assert [list(obj) for obj in objects] == [header] * len(rows)
+
+    def as_csv(value):
+        return "" if value is None else str(value)
+
+    assert [[as_csv(v) for v in obj.values()] for obj in objects] == rows
+    assert objects[0]["Amount"] == 2_500_000_000
+    assert objects[-1]["Amount"] is None
+
+
+def test_json_of_an_empty_result_is_an_empty_list(client, contracts, make_edition):
+    make_edition(2018)
+    response = client.get("/contracts/?year=2018&_export=json", headers=EN)
+
+    assert json.loads(text_of(response)) == []
+
+
+@pytest.mark.parametrize("fmt", ["latex", "tsv", "yaml", "ods", "", "CSV", "csv "])
+def test_formats_we_do_not_offer_are_a_400_with_a_message(client, contracts, fmt):
+    response = client.get("/contracts/", {"_export": fmt}, headers=EN)
+
+    assert response.status_code == 400
+    assert "Unknown export format" in response.content.decode()
+    assert "csv, xlsx, json" in response.content.decode()
+
+
+def test_an_export_with_invalid_filters_is_refused_not_unfiltered(client, contracts):
+    response = client.get("/contracts/?year=abc&_export=csv", headers=EN)
+
+    assert response.status_code == 400
+    assert "The filters are not valid, so nothing was exported." in response.content.decode()
+
+
+def consume_peak(client, url):
+    """Peak memory while reading a streamed export to the end, keeping none of it."""
+    response = client.get(url, headers=EN)
+    tracemalloc.start()
+    try:
+        rows = sum(chunk.count(b"\r\n") for chunk in response.streaming_content)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return rows, peak
+
+
+def add_companies(count, source, start=0):
+    Company.objects.bulk_create(
+        Company(
+            slug=f"company-{n}",
+            name_ko=f"회사{n}",
+            name_en=f"Company {n} with a reasonably long English name",
+            sector_ko="인공지능",
+            sector_en="Artificial intelligence",
+            source=source,
+        )
+        for n in range(start, start + count)
+    )
+
+
+def test_export_memory_does_not_grow_with_the_row_count(client, monkeypatch, make_source):
+    monkeypatch.setattr(exports, "BATCH_SIZE", 200)
+    source = make_source()
+    add_companies(300, source)
+    client.get("/companies/?_export=csv")  # warm up imports and caches
+    small_rows, small_peak = consume_peak(client, "/companies/?_export=csv")
+
+    add_companies(2700, source, start=300)
+    large_rows, large_peak = consume_peak(client, "/companies/?_export=csv")
+
+    assert (small_rows, large_rows) == (301, 3001)
+    # Ten times the rows, the same batch size: the peak stays that of one batch.
+    assert large_peak < small_peak * 1.5 + 200_000, (small_peak, large_peak)
+
+
+def test_csv_is_sent_in_batches_not_row_by_row(client, monkeypatch, make_source):
+    monkeypatch.setattr(exports, "BATCH_SIZE", 100)
+    add_companies(250, make_source())
+
+    chunks = list(client.get("/companies/?_export=csv").streaming_content)
+
+    # The header with the first batch, then the other two (100, 100, 50 rows).
+    assert [chunk.count(b"\r\n") for chunk in chunks] == [101, 100, 50]

@@ -1,0 +1,265 @@
+"""The analysts' tables: what each page shows, its filters, sorting, pages and query counts."""
+
+import re
+
+import pytest
+
+from companies.models import Company, Contract, Exhibit, InnovationAward
+from companies.tables import (
+    AwardTable,
+    CompanyTable,
+    ContractTable,
+    ExhibitTable,
+    ParticipationTable,
+)
+from delegations.models import Agreement
+from delegations.tables import AgreementTable, PavilionTable
+
+EN = {"accept-language": "en"}
+KO = {"accept-language": "ko"}
+
+TABLES = {
+    "/pavilions/": PavilionTable,
+    "/companies/": CompanyTable,
+    "/exhibits/": ExhibitTable,
+    "/contracts/": ContractTable,
+    "/awards/": AwardTable,
+    "/participation/": ParticipationTable,
+    "/agreements/": AgreementTable,
+}
+
+
+def body_rows(html):
+    """The text of each cell of each body row of the page's table."""
+    tbody = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", tbody, re.S)
+    ]
+
+
+@pytest.fixture
+def came_back(world, make_company):
+    """Linkface: an award in 2019 and in 2024, and exhibited at Daegu's pavilion in 2024."""
+    p19, p24 = world["p19"], world["p24"]
+    linkface = make_company(
+        "linkface", "링크페이스", "Linkface", region=world["daegu"], sector_en="AI security"
+    )
+    InnovationAward.objects.create(
+        company=linkface, edition=p19.edition, category_count=1, source=p19.source
+    )
+    InnovationAward.objects.create(
+        company=linkface, edition=p24.edition, category_count=2, source=p24.source
+    )
+    Exhibit.objects.create(company=linkface, edition=p24.edition, pavilion=p24, source=p24.source)
+    return world
+
+
+@pytest.mark.parametrize("url", TABLES)
+def test_every_table_page_opens_in_both_languages_with_its_downloads(client, came_back, url):
+    for headers in (EN, KO):
+        response = client.get(url, headers=headers)
+
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert body_rows(html)
+        for fmt in ("csv", "xlsx", "json"):
+            assert f"_export={fmt}" in html
+
+
+def test_pavilions_filter_by_year_and_city(client, world):
+    rows = body_rows(client.get("/pavilions/?year=2024", headers=EN).content.decode())
+    assert [row[:3] for row in rows] == [
+        ["2024", "Daegu", "Daegu Pavilion"],
+        ["2024", "Jeonbuk", "Jeonbuk Pavilion"],
+    ]
+
+    rows = body_rows(client.get("/pavilions/?city=daegu", headers=EN).content.decode())
+    assert [row[:3] for row in rows] == [
+        ["2024", "Daegu", "Daegu Pavilion"],
+        ["2019", "Daegu", "Daegu Pavilion"],
+    ]
+
+    rows = body_rows(client.get("/pavilions/?year=2019&city=jeonbuk", headers=EN).content.decode())
+    assert rows == [["No pavilions match."]]
+
+
+@pytest.mark.parametrize(("query", "expected"), [("전북", ["Jeonbuk"]), ("daegu", ["Daegu"] * 2)])
+def test_text_search_finds_names_in_both_languages(client, world, query, expected):
+    response = client.get("/pavilions/", {"q": query}, headers=EN)
+
+    assert [row[1] for row in body_rows(response.content.decode())] == expected
+
+
+def test_export_links_keep_the_filters_and_the_sort(client, world):
+    html = client.get("/pavilions/?year=2024&city=daegu&sort=companies&page=1", headers=EN)
+
+    assert "?year=2024&amp;city=daegu&amp;sort=companies&amp;_export=csv" in html.content.decode()
+
+
+def test_an_invalid_filter_is_shown_not_silently_ignored(client, world):
+    response = client.get("/pavilions/?year=abc&city=atlantis", headers=EN)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Some filters could not be understood" in html
+    assert html.count("Select a valid choice.") == 2
+    assert body_rows(html) == [["No pavilions match."]]
+
+
+def test_contracts_for_daegu_2024_with_their_total(client, world, make_company):
+    adplus = make_company("adplus", "에드플러스", "Adplus", region=world["daegu"])
+    p24 = world["p24"]
+    Contract.objects.create(
+        key="adplus-2024",
+        company=adplus,
+        pavilion=p24,
+        edition=p24.edition,
+        amount=150_000,
+        currency="USD",
+        source=p24.source,
+    )
+
+    response = client.get("/contracts/?city=daegu&year=2024", headers=EN)
+
+    html = response.content.decode()
+    assert [row[3:7] for row in body_rows(html)] == [
+        ["Enercamp", "—", "$1 million", "USD"],
+        ["Adplus", "—", "$150,000", "USD"],
+    ]
+    assert "Total in USD (2 contracts)" in html
+    assert "$1.15 million (1,150,000)" in html
+
+
+def test_agreements_filter_by_kind(client, world):
+    Agreement.objects.create(
+        key="daegu-friendship",
+        edition=world["p24"].edition,
+        region=world["daegu"],
+        kind=Agreement.Kind.FRIENDSHIP,
+        partner_ko="라스베이거스시",
+        partner_en="City of Las Vegas",
+        subject_ko="우호 협력",
+        subject_en="Friendship",
+        source=world["p24"].source,
+    )
+
+    rows = body_rows(client.get("/agreements/?kind=friendship", headers=EN).content.decode())
+
+    assert [row[:6] for row in rows] == [
+        ["2024", "Daegu", "the city", "friendship and cooperation agreement", "signed",
+         "City of Las Vegas"],
+    ]  # fmt: skip
+
+
+def test_participation_shows_who_came_back_and_with_what(client, came_back):
+    response = client.get("/participation/?returning=true", headers=EN)
+
+    html = response.content.decode()
+    assert body_rows(html) == [
+        ["Linkface", "Daegu", "2", "Innovation Award", "exhibited, Innovation Award"]
+    ]
+    headers = re.findall(r"<th[ >][^>]*>?\s*(?:<a[^>]*>)?([^<]+)", html)
+    assert [h.strip() for h in headers] == [
+        "Company",
+        "Home region",
+        "Years at CES",
+        "2019",
+        "2024",
+    ]
+
+    rows = body_rows(client.get("/participation/?year=2024", headers=EN).content.decode())
+    assert [row[0] for row in rows] == ["Linkface", "Enercamp"]
+    assert rows[1][3:] == ["—", "exhibited, Innovation Award, 1 contract"]
+
+
+def test_companies_filter_by_home_region_sector_and_year(client, came_back, make_company):
+    make_company("vinatech", "비나텍", "Vinatech", region=came_back["jeonbuk"])
+
+    def names(query):
+        html = client.get(f"/companies/?{query}", headers=EN).content.decode()
+        return [row[0] for row in body_rows(html)]
+
+    assert names("") == ["Enercamp", "Linkface", "Vinatech"]
+    assert names("region=jeonbuk") == ["Vinatech"]
+    assert names("sector=security") == ["Linkface"]
+    assert names("year=2019") == ["Linkface"]
+    assert names("city=daegu") == ["Enercamp", "Linkface"]
+
+
+@pytest.mark.parametrize("url", TABLES)
+def test_every_column_sorts_both_ways(client, came_back, url):
+    table = TABLES[url]
+    names = list(table.base_columns)
+    if table is ParticipationTable:
+        names += ["y2019", "y2024"]
+    for name in names:
+        for alias in (name, f"-{name}"):
+            response = client.get(url, {"sort": alias}, headers=EN)
+            assert response.status_code == 200, alias
+            assert body_rows(response.content.decode())[0][0] != "", alias
+
+
+def test_names_sort_in_the_page_language(client, world, make_company):
+    make_company("alpha", "하나", "Alpha")
+    make_company("zulu", "가나", "Zulu")
+
+    def names(language):
+        html = client.get("/companies/?sort=company", headers={"accept-language": language})
+        return [row[0] for row in body_rows(html.content.decode())]
+
+    assert names("en") == ["Alpha", "Enercamp", "Zulu"]
+    assert names("ko") == ["가나", "에너캠프", "하나"]
+
+
+def test_page_size_is_capped(client, world, make_source):
+    source = make_source()
+    Company.objects.bulk_create(
+        Company(slug=f"c-{n:03}", name_ko=f"회사{n:03}", name_en=f"Company {n:03}", source=source)
+        for n in range(250)
+    )
+
+    def row_count(query):
+        return len(body_rows(client.get(f"/companies/?{query}", headers=EN).content.decode()))
+
+    assert row_count("") == 50
+    assert row_count("per_page=25") == 25
+    assert row_count("per_page=100000") == 200
+    assert row_count("per_page=200&page=2") == 51
+    assert row_count("per_page=-1") == 50
+    assert "251 rows" in client.get("/companies/", headers=EN).content.decode()
+
+
+@pytest.mark.parametrize("url", TABLES)
+def test_query_count_per_page_does_not_grow_with_the_data(
+    client, came_back, make_company, make_pavilion, make_region, url, django_assert_max_num_queries
+):
+    query = f"{url}?year=2024&q=a"
+    if url in ("/pavilions/", "/agreements/", "/exhibits/", "/contracts/"):
+        query += "&city=daegu"
+    limit = 10
+    with django_assert_max_num_queries(limit):
+        assert client.get(query).status_code == 200
+
+    p24 = came_back["p24"]
+    for n in range(15):
+        region = make_region(f"city-{n}", f"도시{n}", f"City {n}")
+        pavilion = make_pavilion(2024, region, f"관{n}", f"Hall {n}")
+        company = make_company(f"co-{n}", f"회사{n}", f"Company {n}", region=region)
+        Exhibit.objects.create(company=company, edition=p24.edition, pavilion=pavilion,
+                               source=p24.source)  # fmt: skip
+        Contract.objects.create(
+            key=f"co-{n}", company=company, edition=p24.edition, pavilion=pavilion, amount=n,
+            currency="USD", source=p24.source,
+        )  # fmt: skip
+        InnovationAward.objects.create(company=company, edition=p24.edition, source=p24.source)
+        Agreement.objects.create(
+            key=f"co-{n}", edition=p24.edition, region=region, company=company, pavilion=pavilion,
+            kind="mou", partner_ko="상대", partner_en="Partner", subject_ko="내용",
+            subject_en="Subject", source=p24.source,
+        )  # fmt: skip
+
+    with django_assert_max_num_queries(limit):
+        assert client.get(query).status_code == 200
+    with django_assert_max_num_queries(limit):
+        assert client.get(url + "?year=2024").status_code == 200
