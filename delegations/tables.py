@@ -9,7 +9,7 @@ import django_tables2 as tables
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django_tables2.utils import Accessor, OrderByTuple
+from django_tables2.utils import OrderByTuple
 
 from cesdash.formatting import format_count, format_money, is_english
 
@@ -47,8 +47,12 @@ class NameColumn(tables.Column):
         pass
 
     def pick(self, record):
-        ko = Accessor(f"{self.prefix}_ko").resolve(record, quiet=True)
-        en = Accessor(f"{self.prefix}_en").resolve(record, quiet=True)
+        *path, name = self.prefix.split("__")
+        for part in path:
+            record = getattr(record, part, None)
+            if record is None:
+                return None
+        ko, en = getattr(record, f"{name}_ko"), getattr(record, f"{name}_en")
         return (en or ko) if is_english() else (ko or en)
 
     def render(self, record, bound_column):
