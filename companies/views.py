@@ -1,6 +1,7 @@
 """The analysts' tables of companies: companies, exhibits, contracts, awards, participation."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cesdash.exports import table_page
 from cesdash.formatting import format_money, group
@@ -49,7 +50,11 @@ def contract_totals(queryset):
     """The filtered contracts' sums, one a currency: the figures to check a download against."""
     return [
         (
-            _("Total in %(currency)s (%(count)d contracts)")
+            ngettext(
+                "Total in %(currency)s (%(count)d contract)",
+                "Total in %(currency)s (%(count)d contracts)",
+                row["contracts"],
+            )
             % {"currency": row["currency"], "count": row["contracts"]},
             f"{format_money(row['total'], row['currency'])} ({group(row['total'])})",
         )
