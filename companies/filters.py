@@ -1,10 +1,10 @@
 """Filters of the company tables: year, city, home region, sector, names in both languages.
-
 `city` is the city whose pavilion a company exhibited in; `region` is the company's home region.
 They often agree, but a pavilion can host companies from other regions.
 """
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +61,7 @@ class ParticipationFilter(CompanyFilter):
     returning = django_filters.BooleanFilter(
         label=_("Came back (two CES or more)"),
         method="came_back",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
 
     def came_back(self, queryset, name, value):

@@ -29,6 +29,13 @@ PAGES = [
     "/sources/",
     "/sources/daegu-ces2019-results/",
     "/pavilions/",
+    "/pavilions/?year=2024&city=daegu",
+    "/companies/",
+    "/exhibits/",
+    "/contracts/?city=daegu&year=2024",
+    "/agreements/",
+    "/awards/",
+    "/participation/",
 ]
 
 pytestmark = [
