@@ -96,7 +96,7 @@ def city_detail(request, slug):
             "edition", "company", "source"
         ),
         "awards": InnovationAward.objects.filter(company__region=city).select_related(
-            "company", "edition", "source"
+            "company__region", "edition", "source"
         ),
     }
     return render(request, "delegations/city_detail.html", context)
@@ -138,7 +138,7 @@ def pavilion_detail(request, year, slug):
         "agreements": pavilion.agreements.select_related("company", "source"),
         "awards": InnovationAward.objects.filter(
             edition=pavilion.edition, company__exhibits__pavilion=pavilion
-        ).select_related("company", "source"),
+        ).select_related("company__region", "edition", "source"),
     }
     return render(request, "delegations/pavilion_detail.html", context)
 
