@@ -24,11 +24,18 @@ from django_tables2.utils import Accessor
 
 from cesdash.formatting import format_money
 from delegations.models import Agreement, Edition
-from delegations.tables import CountColumn, DataTable, NameColumn, bilingual_columns, url_of
+from delegations.tables import (
+    NUMBER,
+    CountColumn,
+    DataTable,
+    NameColumn,
+    UsdColumn,
+    bilingual_columns,
+    url_of,
+    year_column,
+)
 
 from .models import Company, Contract, Exhibit, InnovationAward
-
-NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
 def count_of(model, field="company", **filters):
@@ -43,15 +50,6 @@ def count_of(model, field="company", **filters):
             output_field=IntegerField(),
         ),
         0,
-    )
-
-
-def year_column(**kwargs):
-    return tables.Column(
-        accessor="edition__year",
-        verbose_name=_("Year"),
-        linkify=lambda record: url_of(record.edition),
-        **kwargs,
     )
 
 
@@ -90,7 +88,7 @@ class CompanyTable(DataTable):
     exhibits = CountColumn(accessor="exhibit_count", verbose_name=_("CES editions exhibited"))
     awards = CountColumn(accessor="award_count", verbose_name=_("Innovation Awards"))
     contracts = CountColumn(accessor="contract_count", verbose_name=_("Contracts"))
-    contract_value_usd = CountColumn(verbose_name=_("Contract value (USD)"))
+    contract_value_usd = UsdColumn(verbose_name=_("Contract value (USD)"))
     agreements = CountColumn(accessor="agreement_count", verbose_name=_("MOUs"))
     company_ko, company_en = bilingual_columns("name", _("Company"))
     region_ko, region_en = bilingual_columns("region__name", _("Home region"))
@@ -127,12 +125,6 @@ class CompanyTable(DataTable):
             contract_value_usd=Subquery(usd),
             agreement_count=count_of(Agreement),
         )
-
-    def render_contract_value_usd(self, value):
-        return format_money(value, "USD")
-
-    def value_contract_value_usd(self, value):
-        return value
 
 
 # -------------------------------------------------------------------------------------- exhibits
@@ -216,7 +208,7 @@ class ContractTable(DataTable):
     amount = AmountColumn(verbose_name=_("Amount"))
     currency = tables.Column(verbose_name=_("Currency"))
     approximate = tables.BooleanColumn(verbose_name=_("Approximate"), visible=False)
-    usd_amount = AmountColumn(verbose_name=_("Amount (USD)"), visible=False)
+    usd_amount = UsdColumn(verbose_name=_("Amount (USD)"), visible=False)
     subject = NameColumn("subject", verbose_name=_("Subject"))
     city_ko, city_en = bilingual_columns("pavilion__region__name", _("City"))
     pavilion_ko, pavilion_en = bilingual_columns("pavilion__name", _("Pavilion"))
@@ -275,12 +267,6 @@ class ContractTable(DataTable):
 
     def value_approximate(self, record):
         return record.approximate if record.amount is not None else None
-
-    def render_usd_amount(self, value):
-        return format_money(value, "USD")
-
-    def value_usd_amount(self, value):
-        return value
 
 
 # ---------------------------------------------------------------------------------------- awards

@@ -21,7 +21,6 @@ def company_list(request):
     return table_page(
         request,
         table_class=CompanyTable,
-        queryset=CompanyTable.rows(),
         filterset_class=CompanyFilter,
         name="companies",
         title=_("Companies"),
@@ -36,7 +35,6 @@ def exhibit_list(request):
     return table_page(
         request,
         table_class=ExhibitTable,
-        queryset=ExhibitTable.rows(),
         filterset_class=ExhibitFilter,
         name="exhibits",
         title=_("Exhibits"),
@@ -66,7 +64,6 @@ def contract_list(request):
     return table_page(
         request,
         table_class=ContractTable,
-        queryset=ContractTable.rows(),
         filterset_class=ContractFilter,
         name="contracts",
         title=_("Contracts"),
@@ -82,7 +79,6 @@ def award_list(request):
     return table_page(
         request,
         table_class=AwardTable,
-        queryset=AwardTable.rows(),
         filterset_class=AwardFilter,
         name="awards",
         title=_("Innovation Awards"),

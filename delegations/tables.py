@@ -15,10 +15,22 @@ from cesdash.formatting import format_count, format_money, is_english
 
 from .models import Agreement, Pavilion, Source
 
+NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
+
 
 def url_of(obj):
     """The page of a related object, or no link when there is none."""
     return obj.get_absolute_url() if obj is not None else None
+
+
+def year_column(**kwargs):
+    """The CES year of a row's edition, linked to the edition's page."""
+    return tables.Column(
+        accessor="edition__year",
+        verbose_name=_("Year"),
+        linkify=lambda record: url_of(record.edition),
+        **kwargs,
+    )
 
 
 class NameColumn(tables.Column):
@@ -84,21 +96,24 @@ class CountColumn(tables.Column):
     def __init__(self, *args, approximate=None, **kwargs):
         self.approximate = approximate
         kwargs.setdefault("default", None)
-        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("attrs", NUMBER)
         super().__init__(*args, **kwargs)
 
+    def is_approximate(self, record):
+        return getattr(record, self.approximate, False) if self.approximate else False
+
     def render(self, value, record):
-        flag = getattr(record, self.approximate, False) if self.approximate else False
-        return format_count(value, flag)
+        return format_count(value, self.is_approximate(record))
 
     def value(self, value):
         return value
 
 
 class UsdColumn(CountColumn):
+    """An amount in US dollars: formatted on the page, the raw number in an export."""
+
     def render(self, value, record):
-        flag = getattr(record, self.approximate, False) if self.approximate else False
-        return format_money(value, "USD", flag)
+        return format_money(value, "USD", self.is_approximate(record))
 
 
 class DataTable(tables.Table):
@@ -116,11 +131,7 @@ class DataTable(tables.Table):
 
 
 class PavilionTable(DataTable):
-    year = tables.Column(
-        accessor="edition__year",
-        verbose_name=_("Year"),
-        linkify=lambda record: url_of(record.edition),
-    )
+    year = year_column()
     city = NameColumn(
         "region__name",
         verbose_name=_("City"),
@@ -180,12 +191,18 @@ class PavilionTable(DataTable):
         order_by = ("-year", "city")
         empty_text = _("No pavilions match.")
 
+    @staticmethod
+    def rows():
+        """The pavilion results table: one row a pavilion."""
+        return Pavilion.objects.for_results_table()
+
     def render_contract_value_recorded_usd(self, value, record):
         if not record.contracts_recorded:
             return "—"
         return format_money(value, "USD")
 
     def value_contract_value_recorded_usd(self, value):
+        # Without it, django-tables2 would export what render_ shows.
         return value
 
     def export_sources(self):
@@ -199,11 +216,7 @@ class PavilionTable(DataTable):
 class AgreementTable(DataTable):
     """MOUs and agreements signed during the CES trips (/agreements/)."""
 
-    year = tables.Column(
-        accessor="edition__year",
-        verbose_name=_("Year"),
-        linkify=lambda record: url_of(record.edition),
-    )
+    year = year_column()
     city = NameColumn(
         "region__name", verbose_name=_("City"), linkify=lambda record: url_of(record.region)
     )
@@ -217,9 +230,7 @@ class AgreementTable(DataTable):
     status = tables.Column(verbose_name=_("Status"))
     partner = NameColumn("partner", verbose_name=_("Partner"))
     partner_country = tables.Column(verbose_name=_("Partner's country"))
-    partner_count = tables.Column(
-        verbose_name=_("Partners"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
-    )
+    partner_count = tables.Column(verbose_name=_("Partners"), attrs=NUMBER)
     signed_on = tables.DateColumn(verbose_name=_("Signed on"), short=False)
     subject = NameColumn("subject", verbose_name=_("Subject"))
     pavilion = NameColumn(

@@ -247,7 +247,6 @@ def pavilion_list(request):
     return table_page(
         request,
         table_class=PavilionTable,
-        queryset=Pavilion.objects.for_results_table(),
         filterset_class=PavilionFilter,
         name="pavilions",
         title=_("Pavilion results"),
@@ -263,7 +262,6 @@ def agreement_list(request):
     return table_page(
         request,
         table_class=AgreementTable,
-        queryset=AgreementTable.rows(),
         filterset_class=AgreementFilter,
         name="agreements",
         title=_("MOUs and agreements"),
