@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import F
 from django.http import FileResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -195,7 +196,8 @@ def json_chunks(table, language):
         separator = "\n"
         for batch in value_rows(table):
             objects = [
-                json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False) for row in batch
+                json.dumps(dict(zip(keys, map(raw, row), strict=True)), ensure_ascii=False)
+                for row in batch
             ]
             yield separator + ",\n".join(objects)
             separator = ",\n"
@@ -344,6 +346,20 @@ def sortable(table, alias):
     return bool(name) and name in table.columns and table.columns[name].orderable
 
 
+def nulls_last(queryset):
+    """The same order with empty cells last in both directions, as on PostgreSQL and SQLite
+    alike (their defaults differ), so a page and its export read the same on both."""
+    ordering = []
+    for field in queryset.query.order_by:
+        if isinstance(field, str) and field.lstrip("-") not in ("?", ""):
+            name = field.lstrip("-")
+            descending = field.startswith("-")
+            ordering.append(getattr(F(name), "desc" if descending else "asc")(nulls_last=True))
+        else:
+            ordering.append(field)
+    return queryset.order_by(*ordering)
+
+
 def table_page(
     request,
     *,
@@ -378,6 +394,7 @@ def table_page(
         alias for alias in params.getlist(table.prefixed_order_by_field) if sortable(table, alias)
     ]:
         table.order_by = order
+    table.data.data = nulls_last(table.data.data)
 
     if "_export" in params:
         if not valid:

@@ -325,3 +325,27 @@ def test_export_values_are_those_django_tables2_gives(contracts, table_class):
             ]
             assert expected
             assert [row for batch in exports.value_rows(table) for row in batch] == expected
+
+
+def test_dates_export_as_iso_text_in_every_format(client, world):
+    from delegations.models import Agreement
+
+    Agreement.objects.filter(key="enercamp-mou").update(signed_on=date(2024, 1, 10))
+    base = "/agreements/?year=2024"
+    as_json = json.loads(text_of(client.get(base + "&_export=json", headers=EN)))
+    rows = csv_rows(client.get(base + "&_export=csv", headers=EN))
+    sheet = load_workbook(io.BytesIO(client.get(base + "&_export=xlsx", headers=EN).getvalue()))
+
+    assert as_json[0]["Signed on"] == "2024-01-10"
+    assert rows[1][rows[0].index("Signed on")] == "2024-01-10"
+    signed_on = [c.value for c in next(sheet.worksheets[0].iter_rows(max_row=1))].index("Signed on")
+    assert str(sheet.worksheets[0].cell(row=2, column=signed_on + 1).value).startswith("2024-01-10")
+
+
+def test_empty_cells_sort_last_both_ways_on_every_database(client, world):
+    """SQLite puts NULL first in an ascending sort and PostgreSQL last; ours is the same on both."""
+    ascending = csv_rows(client.get("/pavilions/?sort=consultations&_export=csv", headers=EN))
+    descending = csv_rows(client.get("/pavilions/?sort=-consultations&_export=csv", headers=EN))
+
+    assert [row[4] for row in ascending[1:]] == ["750", "", ""]
+    assert [row[4] for row in descending[1:]] == ["750", "", ""]
