@@ -23,9 +23,9 @@ def company_detail(request, slug):
     awards = company.awards.select_related("edition", "source").order_by("edition__year")
     context = {
         "company": company,
-        "exhibits": company.exhibits.select_related("edition", "pavilion", "source"),
+        "exhibits": company.exhibits.select_related("edition", "pavilion__edition", "source"),
         "awards": award_streaks(awards),
         "contracts": company.contracts.select_related("edition", "pavilion", "source"),
-        "agreements": company.agreements.select_related("edition", "source"),
+        "agreements": company.agreements.select_related("edition", "region", "source"),
     }
     return render(request, "companies/company_detail.html", context)

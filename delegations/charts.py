@@ -175,6 +175,6 @@ def _short(total):
     """The label printed on a bar: short enough to fit above it."""
     if total is None:
         return ""
-    if total.is_money and total.usd is not None:
-        return short_money(total.usd)
+    if total.is_money:  # the chart is in USD: no bar, and no label, without a USD amount
+        return short_money(total.usd) if total.usd is not None else ""
     return format_count(total.value, total.approximate)

@@ -51,7 +51,30 @@ class BilingualNameMixin(models.Model):
 # ----------------------------------------------------------------------------------- sources
 
 
-class SourceManager(models.Manager):
+def count_rows(model, **filters):
+    """A correlated COUNT(*) of `model` rows matching `filters` (OuterRef allowed), 0 if none."""
+    rows = model.objects.filter(**filters).order_by().values(*filters)
+    return Coalesce(
+        Subquery(rows.annotate(n=models.Func(F("pk"), function="COUNT")).values("n")[:1]),
+        0,
+    )
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_counts(self):
+        """The sources page: how many figures and itemised records each article gave."""
+        from companies.models import Contract, Exhibit, InnovationAward
+
+        records = [Agreement, Contract, InnovationAward, Exhibit]
+        figure_count = count_rows(ReportedFigure, source=OuterRef("pk"))
+        record_count = sum(
+            (count_rows(m, source=OuterRef("pk")) for m in records[1:]),
+            start=count_rows(records[0], source=OuterRef("pk")),
+        )
+        return self.annotate(figure_count=figure_count, record_count=record_count)
+
+
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
@@ -338,7 +361,7 @@ class PavilionQuerySet(models.QuerySet):
             companies_named=Coalesce(count_of(Exhibit), 0),
             contracts_recorded=Coalesce(count_of(Contract), 0),
             contract_value_recorded_usd=usd_contracts,
-            mous_recorded=Coalesce(count_of(Agreement), 0),
+            mous_recorded=Coalesce(count_of(Agreement, status=Agreement.Status.SIGNED), 0),
             award_winners_named=Coalesce(awards, 0),
         )
 
@@ -485,36 +508,36 @@ MONEY_METRICS = [Metric.CONSULTATION_VALUE, Metric.CONTRACT_VALUE]
 
 class ReportedFigureQuerySet(models.QuerySet):
     def delegation_totals(self):
-        """One row per city, year and metric: the city's total at that CES.
+        """Per city, year and metric, the figures in two scopes: the whole delegation
+        (`city_level` true) and its pavilions added up (`city_level` false).
 
-        Serves the home page, city and edition pages and their charts. A figure the source gives
-        for the whole delegation wins; otherwise the city's pavilions' figures are added up (the
-        2019 Daegu Pavilion and Sports Pavilion together). Amounts are added only in one currency.
+        Serves the home page, city and edition pages and their charts, through
+        `delegations.results.CityResults`, which takes the city-wide row where there is one
+        (a source's own total wins) and the pavilions' sum otherwise. Amounts are summed only
+        when every row shares one currency, and in USD only when every row has a USD value.
         """
-        city = Q(pavilion__isnull=True)
-        pavilions = Q(pavilion__isnull=False)
         return (
             self.order_by()
-            .values("edition__year", "region", "metric")
             .annotate(
-                city_value=Sum("value", filter=city),
-                pavilion_value=Sum("value", filter=pavilions),
-                city_usd=Sum("usd_value", filter=city),
-                pavilion_usd=Sum("usd_value", filter=pavilions),
+                city_level=models.ExpressionWrapper(
+                    Q(pavilion__isnull=True), output_field=models.BooleanField()
+                )
+            )
+            .values("edition__year", "region", "metric", "city_level")
+            .annotate(
+                rows=Count("pk"),
+                total=Sum("value"),
+                usd=Sum("usd_value"),
+                usd_rows=Count("usd_value"),
                 currencies=Count("currency", distinct=True),
-                currency=Max("currency"),
-                converted_value=Sum("converted_value"),
-                converted_currency=Max("converted_currency"),
+                money_currency=Max("currency"),
+                converted_total=Sum("converted_value"),
+                converted_rows=Count("converted_value"),
+                conversion_currency=Max("converted_currency"),
                 approximate_rows=Count("pk", filter=Q(approximate=True)),
-                parts=Count("pk", filter=pavilions),
                 first_source=Min("source"),
-                source_count=Count("source", distinct=True),
             )
-            .annotate(
-                total=Coalesce("city_value", "pavilion_value"),
-                usd=Coalesce("city_usd", "pavilion_usd"),
-            )
-            .order_by("edition__year", "region", "metric")
+            .order_by("edition__year", "region", "metric", "-city_level")
         )
 
 

@@ -46,6 +46,8 @@ class Total:
     @property
     def display(self):
         if self.is_money:
+            if self.value is None:  # pavilions reported in different currencies: USD only
+                return format_money(self.usd, "USD", self.approximate)
             return format_money(self.value, self.currency, self.approximate)
         return format_count(self.value, self.approximate)
 
@@ -118,20 +120,27 @@ class CityResults:
         sources = Source.objects.in_bulk({row["first_source"] for row in rows})
         self.by_city = {}
         for row in rows:
-            total = Total(
+            years = self.by_city.setdefault(row["region"], {})
+            metrics = years.setdefault(row["edition__year"], {})
+            if row["metric"] in metrics:
+                continue  # the city-wide row came first and wins over the pavilions' sum
+            one_currency = row["currencies"] <= 1
+            metrics[row["metric"]] = Total(
                 metric=row["metric"],
                 year=row["edition__year"],
-                value=row["total"] if row["currencies"] <= 1 else None,
-                currency=row["currency"],
-                usd=row["usd"],
+                value=row["total"] if one_currency else None,
+                currency=row["money_currency"],
+                usd=row["usd"] if row["usd_rows"] == row["rows"] else None,
                 approximate=row["approximate_rows"] > 0,
-                converted_value=row["converted_value"] if row["parts"] <= 1 else None,
-                converted_currency=row["converted_currency"],
+                converted_value=(
+                    row["converted_total"]
+                    if one_currency and row["converted_rows"] == row["rows"]
+                    else None
+                ),
+                converted_currency=row["conversion_currency"],
                 source=sources.get(row["first_source"]),
-                parts=row["parts"],
+                parts=0 if row["city_level"] else row["rows"],
             )
-            years = self.by_city.setdefault(row["region"], {})
-            years.setdefault(total.year, {})[total.metric] = total
 
     def get(self, region_id, year, metric):
         return self.by_city.get(region_id, {}).get(year, {}).get(metric)

@@ -1,6 +1,6 @@
 """Pages of delegations, editions and pavilions."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -93,7 +93,7 @@ def city_detail(request, slug):
         "pavilions": Pavilion.objects.for_results_table().filter(region=city),
         "companies": city.companies.order_by("name_ko"),
         "agreements": Agreement.objects.filter(region=city).select_related(
-            "edition", "company", "source"
+            "edition", "region", "company", "source"
         ),
         "awards": InnovationAward.objects.filter(company__region=city).select_related(
             "company__region", "edition", "source"
@@ -105,7 +105,13 @@ def city_detail(request, slug):
 def edition_detail(request, year):
     """One CES: every pavilion and every city's delegation side by side."""
     edition = get_object_or_404(Edition.objects.select_related("source"), year=year)
-    regions = list(Region.objects.filter(delegations__edition=edition).order_by("pk"))
+    regions = list(
+        Region.objects.with_delegations().filter(
+            Q(delegations__edition=edition)
+            | Q(pavilions__edition=edition)
+            | Q(figures__edition=edition)
+        )
+    )
     results = CityResults(ReportedFigure.objects.filter(edition=edition))
     recorded = _recorded_counts(edition=edition)
     context = {
@@ -134,8 +140,8 @@ def pavilion_detail(request, year, slug):
         "figures": figures,
         "regional_counts": pavilion.regional_counts.select_related("region", "source"),
         "exhibits": pavilion.exhibits.select_related("company", "source"),
-        "contracts": pavilion.contracts.select_related("company", "source"),
-        "agreements": pavilion.agreements.select_related("company", "source"),
+        "contracts": pavilion.contracts.select_related("company", "edition", "source"),
+        "agreements": pavilion.agreements.select_related("company", "edition", "region", "source"),
         "awards": InnovationAward.objects.filter(
             edition=pavilion.edition, company__exhibits__pavilion=pavilion
         ).select_related("company__region", "edition", "source"),
@@ -145,13 +151,7 @@ def pavilion_detail(request, year, slug):
 
 def source_list(request):
     """Every article, with how many figures and records come from it."""
-    sources = Source.objects.annotate(
-        figure_count=Count("figures", distinct=True),
-        record_count=Count("agreements", distinct=True)
-        + Count("contracts", distinct=True)
-        + Count("awards", distinct=True)
-        + Count("exhibits", distinct=True),
-    )
+    sources = Source.objects.with_counts()
     return render(request, "delegations/source_list.html", {"sources": sources})
 
 
@@ -160,7 +160,7 @@ def source_detail(request, key):
     source = get_object_or_404(Source, key=key)
     context = {
         "source": source,
-        "figures": source.figures.select_related("edition", "region", "pavilion"),
+        "figures": source.figures.select_related("edition", "region", "pavilion__edition"),
         "regional_counts": source.regional_counts.select_related("pavilion__edition", "region"),
         "pavilions": source.pavilions.select_related("edition", "region"),
         "delegations": source.delegations.select_related("edition", "region"),
@@ -187,7 +187,9 @@ def _chart_years(results):
     """Every CES year with a delegation on record, so a year with no figures shows as a gap."""
     years = set(Delegation.objects.values_list("edition__year", flat=True))
     years |= set(Pavilion.objects.values_list("edition__year", flat=True))
-    return sorted(years | set(results.years()))
+    years |= set(results.years())
+    # Every year between the first and the last, so a CES with nothing on record is a gap.
+    return list(range(min(years), max(years) + 1)) if years else []
 
 
 def _metric_labels():

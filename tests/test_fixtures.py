@@ -51,9 +51,8 @@ def test_every_reported_figure_matches_its_article(loaded):
         (2023, "daegu", None, "award_winners"): (5, "", False, MAEIL),
         (2024, "daegu", "daegu", "companies"): (16, "", False, MAEIL),
         (2024, "daegu", "daegu", "consultation_value"): (140_000_000, "USD", False, MAEIL),
-        (2024, "daegu", "daegu", "award_winners"): (8, "", False, MAEIL),
+        (2024, "daegu", None, "award_winners"): (8, "", False, MAEIL),
         (2024, "jeonbuk", "jeonbuk", "companies"): (20, "", False, NEWS1),
-        (2024, "changwon", None, "companies"): (10, "", False, NEWS1),
     }
     actual = {
         key: (f.value, f.currency, f.approximate, f.source.key) for key, f in figures().items()
@@ -70,6 +69,12 @@ def test_money_keeps_the_sources_own_conversion(loaded):
     contract = figures()[(2019, "daegu", "daegu", "contract_value")]
     assert contract.converted_value is None
     assert contract.usd_value == 7_280_000
+
+
+def test_figures_the_articles_do_not_give_are_absent(loaded):
+    """Changwon's 10 startups are the ones its mayor meets, not its exhibitors: no figure."""
+    assert not ReportedFigure.objects.filter(region__slug="changwon").exists()
+    assert not ReportedFigure.objects.filter(metric="mous").exists()
 
 
 def test_consultation_value_and_contract_value_stay_separate(loaded):
@@ -285,7 +290,7 @@ def test_pavilion_results_table_reads_the_articles(loaded):
         for p in Pavilion.objects.for_results_table()
     }
     assert rows[(2019, "daegu")] == (25, 750, None, 7_280_000, None, 0)
-    assert rows[(2024, "daegu")] == (16, None, 140_000_000, None, 8, 6)
+    assert rows[(2024, "daegu")] == (16, None, 140_000_000, None, None, 6)
     assert rows[(2017, "daegu")] == (None, None, None, None, None, 0)
 
 

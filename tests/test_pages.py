@@ -66,7 +66,9 @@ def test_unknown_is_never_drawn_as_zero(client, world):
     response = client.get("/", headers={"accept-language": "en"})
     html = response.content.decode()
     figure = re.search(r'id="trend-consultations-data"[^>]*>(.*?)</script>', html, re.S).group(1)
-    assert '"y":[750,null]' in figure.replace(" ", "")
+    compact = figure.replace(" ", "")
+    assert '"x":["2019","2020","2021","2022","2023","2024"]' in compact
+    assert '"y":[750,null,null,null,null,null]' in compact
 
 
 def test_every_figure_links_to_its_source(client, world):
@@ -137,6 +139,7 @@ PAGES = [
     "/editions/2024/daegu/",
     "/companies/enercamp/",
     "/sources/",
+    "/sources/{source}/",
 ]
 
 
@@ -144,13 +147,35 @@ PAGES = [
 def test_query_count_does_not_grow_with_data(
     client, world, url, make_region, make_pavilion, make_figure, django_assert_max_num_queries
 ):
+    url = url.format(source=world["p24"].source.key)
     with django_assert_max_num_queries(20) as before:
         client.get(url)
+    from companies.models import Company, Contract, Exhibit, InnovationAward
+    from delegations.models import Agreement
+
+    p24, enercamp = world["p24"], Company.objects.get(slug="enercamp")
     for n in range(8):
         region = make_region(f"more-{n}", f"도시{n}", f"Town {n}")
         pavilion = make_pavilion(2024, region, f"관{n}", f"Hall {n}")
         make_figure(pavilion, "companies", n + 1)
         make_figure(pavilion, "consultations", 10 * n)
+        company = Company.objects.create(
+            slug=f"co-{n}", name_ko=f"회사{n}", name_en=f"Co {n}", region=world["daegu"],
+            source=p24.source,
+        )  # fmt: skip
+        Exhibit.objects.create(
+            company=company, edition=p24.edition, pavilion=p24, source=p24.source
+        )
+        InnovationAward.objects.create(company=company, edition=p24.edition, source=p24.source)
+        Contract.objects.create(
+            key=f"c-{n}", company=enercamp, edition=p24.edition, pavilion=p24, amount=n,
+            currency="USD", source=p24.source,
+        )  # fmt: skip
+        Agreement.objects.create(
+            key=f"a-{n}", edition=p24.edition, region=world["daegu"], pavilion=p24,
+            company=enercamp, kind="mou", partner_ko="가", partner_en="A", subject_ko="가",
+            subject_en="A", source=p24.source,
+        )  # fmt: skip
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(url)
 
