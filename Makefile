@@ -40,7 +40,11 @@ migrate: setup
 fixtures: migrate
 	$(PY) manage.py loaddata fixtures/ces_articles.json
 
-static: setup
+static: setup staticfiles/staticfiles.json
+
+# Collected (hashed and compressed, which takes a while for plotly.js) only when a static file
+# or the installed packages change.
+staticfiles/staticfiles.json: $(shell find static -type f) $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v0
 
 messages: $(VENV)/.installed
