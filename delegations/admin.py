@@ -1,6 +1,8 @@
 """Admin for staff who enter each year's figures from press releases."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from companies.models import Contract, Exhibit
@@ -49,8 +51,13 @@ class DelegationAdmin(SimpleHistoryAdmin):
     list_select_related = ["edition", "region"]
 
 
+# Quotes and notes in a table row: small boxes, so the row fits the screen.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 28})}}
+
+
 class ReportedFigureInline(admin.TabularInline):
     model = ReportedFigure
+    formfield_overrides = COMPACT_TEXT
     fields = [
         "metric",
         "value",
@@ -68,6 +75,7 @@ class ReportedFigureInline(admin.TabularInline):
 
 class RegionalCompanyCountInline(admin.TabularInline):
     model = RegionalCompanyCount
+    formfield_overrides = COMPACT_TEXT
     fields = ["region", "companies", "approximate", "source", "quote"]
     autocomplete_fields = ["region", "source"]
     extra = 0
@@ -75,6 +83,7 @@ class RegionalCompanyCountInline(admin.TabularInline):
 
 class ExhibitInline(admin.TabularInline):
     model = Exhibit
+    formfield_overrides = COMPACT_TEXT
     fields = ["company", "showed_ko", "showed_en", "source"]
     autocomplete_fields = ["company", "source"]
     extra = 0

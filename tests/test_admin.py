@@ -111,3 +111,93 @@ def test_admin_form_shows_constraint_message(admin_client, loaded):
     assert "보도 수치는 음수일 수 없습니다." in response.content.decode()
     figure.refresh_from_db()
     assert figure.value == 25
+
+
+def management(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_staff_enter_a_new_ces_pavilion_with_its_figures_in_one_form(admin_client, loaded):
+    """Next year's pavilion and its reported figures, from one admin page: the figures take
+    their edition and city from the pavilion."""
+    from delegations.models import Edition, Pavilion, Region, Source
+
+    edition = Edition.objects.create(year=2025)
+    daegu = Region.objects.get(slug="daegu")
+    source = Source.objects.get(key="maeil-2024-daegu-ces")
+    form = {
+        "name_ko": "대구공동관",
+        "name_en": "Daegu Pavilion",
+        "edition": edition.pk,
+        "region": daegu.pk,
+        "slug": "daegu",
+        "kind": "main",
+        "source": source.pk,
+        **management("figures", 2),
+        "figures-0-metric": "companies",
+        "figures-0-value": "20",
+        "figures-0-currency": "",
+        "figures-0-converted_currency": "",
+        "figures-0-source": source.pk,
+        "figures-1-metric": "consultation_value",
+        "figures-1-value": "50000000",
+        "figures-1-currency": "USD",
+        "figures-1-converted_currency": "",
+        "figures-1-source": source.pk,
+        **management("regional_counts"),
+        **management("exhibits"),
+        **management("contracts"),
+        **management("agreements"),
+    }
+    response = admin_client.post(reverse("admin:delegations_pavilion_add"), form)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    pavilion = Pavilion.objects.get(edition=edition, slug="daegu")
+    figures = {
+        f.metric: (f.value, f.currency, f.edition.year, f.region.slug, f.usd_value)
+        for f in pavilion.figures.all()
+    }
+    assert figures == {
+        "companies": (20, "", 2025, "daegu", None),
+        "consultation_value": (50_000_000, "USD", 2025, "daegu", 50_000_000),
+    }
+
+
+def test_inline_figure_without_currency_gets_a_form_error_not_a_500(admin_client, loaded):
+    from delegations.models import Edition, Pavilion, Region, Source
+
+    edition = Edition.objects.create(year=2025)
+    source = Source.objects.get(key="maeil-2024-daegu-ces")
+    form = {
+        "name_ko": "대구공동관",
+        "name_en": "Daegu Pavilion",
+        "edition": edition.pk,
+        "region": Region.objects.get(slug="daegu").pk,
+        "slug": "daegu",
+        "kind": "main",
+        "source": source.pk,
+        **management("figures", 1),
+        "figures-0-metric": "contract_value",
+        "figures-0-value": "100",
+        "figures-0-currency": "",
+        "figures-0-converted_currency": "",
+        "figures-0-source": source.pk,
+        **management("regional_counts"),
+        **management("exhibits"),
+        **management("contracts"),
+        **management("agreements"),
+    }
+    response = admin_client.post(
+        reverse("admin:delegations_pavilion_add"), form, headers={"accept-language": "en"}
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Amounts of money need a currency; counts must not have one." in response.content.decode()
+    )
+    assert not Pavilion.objects.filter(edition=edition).exists()
