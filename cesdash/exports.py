@@ -29,6 +29,8 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
+
+from cesdash.formatting import localized
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -269,7 +271,11 @@ def describe_export(table, title, filters):
     ]
     sources = getattr(table, "export_sources", None)
     for source in sources() if sources else ():
-        when = date_format(source.published_on) if source.published_on else source.date_note
+        when = (
+            date_format(source.published_on)
+            if source.published_on
+            else localized(source, "date_note")
+        )
         details = " · ".join(part for part in (source.publisher, when, source.url) if part)
         about.append((_("Source"), f"{source.title} ({details})" if details else source.title))
     return about

@@ -79,3 +79,9 @@ def short_money(usd):
     if usd >= 10**4:
         return f"{group(usd // 10**4)}만 달러"
     return f"{group(usd)} 달러"
+
+
+def localized(obj, field):
+    """`obj.<field>_ko` or `obj.<field>_en`, whichever the page's language reads, else the other."""
+    first, second = ("en", "ko") if is_english() else ("ko", "en")
+    return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "")

@@ -222,7 +222,8 @@ class InnovationAward(models.Model):
         blank=True,
         help_text=_("When the source says 'fifth year in a row'."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note_ko = models.TextField(_("note (Korean)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="awards"
     )

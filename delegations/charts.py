@@ -62,8 +62,13 @@ def _figure_json(fig):
     return json.loads(fig.to_json())
 
 
+def _source_name(source):
+    name = source.publisher or source.title
+    return name if len(name) <= 24 else name[:23] + "…"
+
+
 def _layout(fig, title, sources, y_title, height=340):
-    source_names = ", ".join(s.publisher or s.title for s in sources)
+    source_names = ", ".join(_source_name(s) for s in sources)
     fig.update_layout(
         template="none",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
@@ -73,6 +78,7 @@ def _layout(fig, title, sources, y_title, height=340):
         barmode="group",
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
+        showlegend=True,
         legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0},
         yaxis={"title": {"text": y_title}, "gridcolor": "#e6e9ed", "rangemode": "tozero"},
         xaxis={"type": "category"},
@@ -91,7 +97,7 @@ def trend_chart(dom_id, results, regions, metric, years, colours):
     fig = go.Figure()
     sources = {}
     rows = []
-    labels = [str(y) for y in years]
+    labels = list(years)
     for region in regions:
         totals = results.series(region.pk, metric, years)
         if not any(totals):
@@ -108,6 +114,8 @@ def trend_chart(dom_id, results, regions, metric, years, colours):
                 },
                 text=[_short(t) for t in totals],
                 textposition="outside",
+                textfont={"size": 11},
+                constraintext="none",
                 cliponaxis=False,
                 customdata=[t.display if t else _("not reported") for t in totals],
                 hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
@@ -119,10 +127,15 @@ def trend_chart(dom_id, results, regions, metric, years, colours):
         rows.append({"label": region.name, "cells": totals})
     unit = _("USD") if metric in MONEY else _("number")
     title = metric_title(metric)
+    _layout(fig, title, list(sources.values()), unit)
+    fig.update_xaxes(
+        type="linear", tickmode="linear", dtick=1 if len(years) <= 7 else 2, tickformat="d",
+        tickangle=0, range=[min(years, default=0) - 0.6, max(years, default=0) + 0.6],
+    )  # fmt: skip
     chart = Chart(
         dom_id=dom_id,
         title=title,
-        figure=_figure_json(_layout(fig, title, list(sources.values()), unit)),
+        figure=_figure_json(fig),
         columns=labels,
         rows=rows,
         sources=list(sources.values()),
@@ -145,6 +158,8 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
             },
             text=[_short(t) for t in totals],
             textposition="outside",
+            textfont={"size": 11},
+            constraintext="none",
             cliponaxis=False,
             customdata=[t.display if t else _("not reported") for t in totals],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
@@ -163,7 +178,7 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
     return Chart(
         dom_id=dom_id,
         title=title,
-        figure=_figure_json(_layout(fig, title, list(sources.values()), unit, height=300)),
+        figure=_figure_json(_layout(fig, title, list(sources.values()), unit)),
         columns=[str(year)],
         rows=[{"label": n, "cells": [t]} for n, t in zip(names, totals, strict=True)],
         sources=list(sources.values()),

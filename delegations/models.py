@@ -87,12 +87,13 @@ class Source(models.Model):
     publisher_en = models.CharField(_("publisher (English)"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=300)
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    date_note = models.CharField(
-        _("date note"),
+    date_note_ko = models.CharField(
+        _("date note (Korean)"),
         max_length=200,
         blank=True,
         help_text=_("What the article says of its date when it gives no exact one."),
     )
+    date_note_en = models.CharField(_("date note (English)"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     url = models.URLField(_("address"), blank=True)
     seed_file = models.CharField(
@@ -536,6 +537,7 @@ class ReportedFigureQuerySet(models.QuerySet):
                 conversion_currency=Max("converted_currency"),
                 approximate_rows=Count("pk", filter=Q(approximate=True)),
                 first_source=Min("source"),
+                first_figure=Min("pk"),
             )
             .order_by("edition__year", "region", "metric", "-city_level")
         )
@@ -605,7 +607,8 @@ class ReportedFigure(models.Model):
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="figures"
     )
     quote = models.TextField(_("quote"), blank=True, help_text=_("The source's own words."))
-    note = models.TextField(_("note"), blank=True)
+    note_ko = models.TextField(_("note (Korean)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
 
     objects = ReportedFigureManager()
     history = HistoricalRecords(excluded_fields=["usd_value"])

@@ -1,7 +1,7 @@
 """Pages of delegations, editions and pavilions."""
 
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
@@ -29,18 +29,19 @@ def home(request):
     against the other cities."""
     regions = list(Region.objects.with_delegations())
     results = CityResults()
-    city = _chosen_city(request, regions, results)
+    on_record = _years_on_record(results)
+    city = _chosen_city(request, regions, on_record)
     colours = city_colours(regions)
     latest = results.latest_year()
-    city_latest = results.latest_year(city.pk) if city else None
-    years = _chart_years(results)
+    city_latest = max(on_record.get(city.pk, []), default=None) if city else None
+    years = _chart_years(on_record)
     recorded = _recorded_counts()
     context = {
         "regions": regions,
         "city": city,
         "latest": latest,
         "city_latest": city_latest,
-        "headline": _headline(results, city, city_latest, recorded) if city else [],
+        "headline": _headline(results, city, city_latest, recorded) if city_latest else [],
         "trends": [
             chart
             for metric in HEADLINE_METRICS
@@ -62,11 +63,14 @@ def city_detail(request, slug):
     """A city's page: its delegations and pavilions year by year, trends, companies, MOUs."""
     city = get_object_or_404(Region, slug=slug)
     results = CityResults(ReportedFigure.objects.filter(region=city))
-    years = results.years(city.pk)
-    chart_years = _chart_years(results)
+    recorded = _recorded_counts(region=city)
+    on_record = _years_on_record(results, region=city)
+    # Every CES the city is on record at: figures, a delegation, a pavilion, an agreement or an
+    # award, so a year with records but no reported totals still has its row.
+    years = sorted(on_record.get(city.pk, set()) | {year for year, _region in recorded})
+    chart_years = _chart_years(on_record)
     colours = city_colours(Region.objects.with_delegations())
     colours.setdefault(city.pk, PALETTE[0])
-    recorded = _recorded_counts(region=city)
     context = {
         "city": city,
         "delegations": city.delegations.select_related("edition", "source").order_by(
@@ -172,23 +176,39 @@ def source_detail(request, key):
     return render(request, "delegations/source_detail.html", context)
 
 
-def _chosen_city(request, regions, results):
-    """`?city=<slug>`, or else the city with the most CES years on record."""
+def _chosen_city(request, regions, on_record):
+    """`?city=<slug>` (404 when no such city went to CES), or else the city with the most CES
+    years on record."""
     slug = request.GET.get("city")
-    for region in regions:
-        if region.slug == slug:
-            return region
+    if slug:
+        for region in regions:
+            if region.slug == slug:
+                return region
+        raise Http404(_("No city %(slug)s on record.") % {"slug": slug[:60]})
     if not regions:
         return None
-    return max(regions, key=lambda r: (len(results.years(r.pk)), -r.pk))
+    return max(regions, key=lambda r: (len(on_record.get(r.pk, ())), -r.pk))
 
 
-def _chart_years(results):
-    """Every CES year with a delegation on record, so a year with no figures shows as a gap."""
-    years = set(Delegation.objects.values_list("edition__year", flat=True))
-    years |= set(Pavilion.objects.values_list("edition__year", flat=True))
-    years |= set(results.years())
-    # Every year between the first and the last, so a CES with nothing on record is a gap.
+def _years_on_record(results, region=None):
+    """For each city, every CES year it is on record at: a delegation, a pavilion or a figure."""
+    delegations = Delegation.objects.all()
+    pavilions = Pavilion.objects.all()
+    if region:
+        delegations, pavilions = delegations.filter(region=region), pavilions.filter(region=region)
+    years = {}
+    for queryset in (delegations, pavilions):
+        for region_id, year in queryset.values_list("region", "edition__year").order_by():
+            years.setdefault(region_id, set()).add(year)
+    for region_id in results.by_city:
+        years.setdefault(region_id, set()).update(results.years(region_id))
+    return years
+
+
+def _chart_years(on_record):
+    """Every year from the first CES on record to the last, so a year with nothing on record
+    shows as a gap."""
+    years = set().union(*on_record.values()) if on_record else set()
     return list(range(min(years), max(years) + 1)) if years else []
 
 

@@ -77,7 +77,6 @@ def test_staff_edit_is_recorded_and_can_be_seen(admin_client, loaded):
         "converted_currency": "",
         "source": figure.source_id,
         "quote": figure.quote,
-        "note": "",
     }
     response = admin_client.post(url, form)
     assert response.status_code == 302

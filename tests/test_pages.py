@@ -67,14 +67,16 @@ def test_unknown_is_never_drawn_as_zero(client, world):
     html = response.content.decode()
     figure = re.search(r'id="trend-consultations-data"[^>]*>(.*?)</script>', html, re.S).group(1)
     compact = figure.replace(" ", "")
-    assert '"x":["2019","2020","2021","2022","2023","2024"]' in compact
+    assert '"x":[2019,2020,2021,2022,2023,2024]' in compact
     assert '"y":[750,null,null,null,null,null]' in compact
 
 
 def test_every_figure_links_to_its_source(client, world):
     html = client.get("/", headers={"accept-language": "en"}).content.decode()
-    source = world["p24"].source
-    assert f'href="/sources/{source.key}/"' in html
+    figure = world["p24"].figures.get(metric="companies")
+    assert f'href="/sources/{figure.source.key}/#figure-{figure.pk}"' in html
+    source_page = client.get(f"/sources/{figure.source.key}/").content.decode()
+    assert f'id="figure-{figure.pk}"' in source_page
 
 
 def test_city_page(client, world):
@@ -187,3 +189,30 @@ def test_korean_money_units():
         assert format_money(140_000_000, "USD") == "1억 4,000만 달러"
     with translation.override("en"):
         assert format_money(188_180_000_000, "KRW", approximate=True) == "about ₩188.18 billion"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("ko", "페이지를 찾을 수 없습니다"), ("en", "Page not found")],
+)
+def test_not_found_page_is_the_sites_own_in_the_users_language(client, db, language, text):
+    response = client.get("/cities/nowhere/", headers={"accept-language": language})
+
+    assert response.status_code == 404
+    assert text in response.content.decode()
+    assert 'href="/sources/"' in response.content.decode()
+
+
+def test_home_for_an_unknown_city_is_404(client, world):
+    assert client.get("/?city=atlantis").status_code == 404
+
+
+def test_home_for_a_city_with_no_figures_names_its_latest_ces(client, world, make_pavilion):
+    from delegations.models import Region
+
+    make_pavilion(2024, Region.objects.create(slug="seongnam", name_ko="성남", name_en="Seongnam",
+                                              kind="city"), "성남관", "Seongnam Pavilion")  # fmt: skip
+    page = text_of(client.get("/?city=seongnam", headers={"accept-language": "en"}))
+
+    assert "Seongnam at CES 2024" in page
+    assert "None" not in page

@@ -8,6 +8,7 @@
     dictionary: {
       "Autoscale": "자동 맞춤",
       "Box Select": "상자 선택",
+      "Download plot as a PNG": "PNG로 내려받기",
       "Download plot as a png": "PNG로 내려받기",
       "Download plot": "그래프 내려받기",
       "Lasso Select": "올가미 선택",
