@@ -29,8 +29,6 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.formats import date_format
-
-from cesdash.formatting import localized
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -39,6 +37,8 @@ from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor, OrderBy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from cesdash.formatting import localized
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 FORMATS = (CSV, XLSX, JSON)

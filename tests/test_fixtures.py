@@ -64,6 +64,8 @@ def test_money_keeps_the_sources_own_conversion(loaded):
     value = figures()[(2024, "daegu", "daegu", "consultation_value")]
     assert (value.converted_value, value.converted_currency) == (188_180_000_000, "KRW")
     assert value.converted_approximate is True
+    assert value.note_ko.startswith("기사 제목·첫 문장은 '1천880억원 이상'")
+    assert value.note_en == "The headline rounds it to 'more than KRW 188 billion'."
     value.refresh_from_db()
     assert value.usd_value == 140_000_000
     contract = figures()[(2019, "daegu", "daegu", "contract_value")]

@@ -210,8 +210,10 @@ def test_home_for_an_unknown_city_is_404(client, world):
 def test_home_for_a_city_with_no_figures_names_its_latest_ces(client, world, make_pavilion):
     from delegations.models import Region
 
-    make_pavilion(2024, Region.objects.create(slug="seongnam", name_ko="성남", name_en="Seongnam",
-                                              kind="city"), "성남관", "Seongnam Pavilion")  # fmt: skip
+    seongnam = Region.objects.create(
+        slug="seongnam", name_ko="성남", name_en="Seongnam", kind=Region.Kind.CITY
+    )
+    make_pavilion(2024, seongnam, "성남관", "Seongnam Pavilion")
     page = text_of(client.get("/?city=seongnam", headers={"accept-language": "en"}))
 
     assert "Seongnam at CES 2024" in page
