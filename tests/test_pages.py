@@ -218,3 +218,12 @@ def test_home_for_a_city_with_no_figures_names_its_latest_ces(client, world, mak
 
     assert "Seongnam at CES 2024" in page
     assert "None" not in page
+
+
+def test_pages_are_served_under_a_strict_script_policy(client, world):
+    policy = client.get("/")["Content-Security-Policy"]
+
+    assert "script-src 'self'" in policy
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-eval" not in policy
