@@ -37,7 +37,6 @@ class Total:
     converted_value: int | None
     converted_currency: str
     source: Source | None
-    parts: int
     figure_id: int | None = None  # the one figure behind the total, for a link to its row
 
     @property
@@ -140,7 +139,6 @@ class CityResults:
                 ),
                 converted_currency=row["conversion_currency"],
                 source=sources.get(row["first_source"]),
-                parts=0 if row["city_level"] else row["rows"],
                 figure_id=row["first_figure"] if row["rows"] == 1 else None,
             )
 
