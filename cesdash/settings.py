@@ -60,8 +60,11 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    # The apps, from the bottom up: what cities report, the itemised records that build on it,
+    # and the site that shows both (pages, tables, exports and the reads behind them).
     "delegations",
     "companies",
+    "cesdash",
 ]
 
 MIDDLEWARE = [

@@ -1,12 +1,15 @@
-"""Admin for companies and their itemised records."""
+"""Admin for companies and their itemised records, and the pavilion page with them inline."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Company, Contract, Exhibit, InnovationAward
+from delegations import admin as delegations_admin
+from delegations.models import Pavilion
+
+from .models import Agreement, Company, Contract, Exhibit, InnovationAward
 
 
-class ExhibitInline(admin.TabularInline):
+class CompanyExhibitInline(admin.TabularInline):
     model = Exhibit
     fields = ["edition", "pavilion", "showed_ko", "showed_en", "source"]
     autocomplete_fields = ["edition", "pavilion", "source"]
@@ -27,7 +30,7 @@ class CompanyAdmin(SimpleHistoryAdmin):
     search_fields = ["name_ko", "name_en", "slug", "sector_ko", "sector_en"]
     autocomplete_fields = ["region", "source"]
     prepopulated_fields = {"slug": ["name_en"]}
-    inlines = [ExhibitInline, InnovationAwardInline]
+    inlines = [CompanyExhibitInline, InnovationAwardInline]
 
 
 @admin.register(Exhibit)
@@ -55,3 +58,53 @@ class InnovationAwardAdmin(SimpleHistoryAdmin):
     search_fields = ["company__name_ko", "company__name_en", "categories_ko", "categories_en"]
     autocomplete_fields = ["company", "edition", "source"]
     list_select_related = ["company", "edition"]
+
+
+# ------------------------------------------------------------------ a pavilion's records
+
+
+class ExhibitInline(admin.TabularInline):
+    model = Exhibit
+    formfield_overrides = delegations_admin.COMPACT_TEXT
+    fields = ["company", "showed_ko", "showed_en", "source"]
+    autocomplete_fields = ["company", "source"]
+    extra = 0
+
+
+class ContractInline(admin.TabularInline):
+    model = Contract
+    fields = ["key", "company", "counterparty_ko", "amount", "currency", "approximate", "source"]
+    autocomplete_fields = ["company", "source"]
+    extra = 0
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    fields = ["key", "kind", "status", "company", "partner_ko", "signed_on", "source"]
+    autocomplete_fields = ["company", "source"]
+    extra = 0
+
+
+admin.site.unregister(Pavilion)
+
+
+@admin.register(Pavilion)
+class PavilionAdmin(delegations_admin.PavilionAdmin):
+    """The pavilion page with everything about it: its reported figures and per-region counts
+    (from `delegations`), then the companies, contracts and agreements the sources name."""
+
+    inlines = [
+        *delegations_admin.PavilionAdmin.inlines,
+        ExhibitInline,
+        ContractInline,
+        AgreementInline,
+    ]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "status", "signed_on", "edition", "region"]
+    list_filter = ["edition", "region", "kind", "status"]
+    search_fields = ["partner_ko", "partner_en", "subject_ko", "subject_en", "company__name_ko"]
+    autocomplete_fields = ["edition", "region", "pavilion", "company", "source"]
+    list_select_related = ["edition", "region", "company"]

@@ -1,19 +1,91 @@
-"""Companies and what they did at CES: where they exhibited, contracts, Innovation Awards.
+"""The itemised records: companies, where they exhibited, contracts, MOUs and agreements,
+Innovation Awards.
 
-These are itemised records: a source usually names only a few of a pavilion's companies, so they
-are compared with the pavilion's reported totals (coverage), never summed in their place.
+A source usually names only a few of the companies, contracts or agreements it counts, so these
+are compared with the reported totals of the `delegations` app (coverage), never summed in their
+place. This app builds on `delegations`; nothing there refers back here.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from delegations.models import BilingualNameMixin, Currency, Edition, Pavilion, Region, Source
+from delegations.bilingual import BilingualNameMixin
+from delegations.models import Currency, Edition, Pavilion, Region, Source
+from delegations.subqueries import count_of, sum_of
 
 
-class CompanyManager(models.Manager):
+class CompanyQuerySet(models.QuerySet):
+    def for_companies_table(self):
+        """The companies table (/companies/): one row a company, its itemised records counted."""
+        return self.select_related("region").annotate(
+            exhibit_count=count_of(Exhibit, company=OuterRef("pk")),
+            award_count=count_of(InnovationAward, company=OuterRef("pk")),
+            contract_count=count_of(Contract, company=OuterRef("pk")),
+            contract_value_usd=sum_of(Contract, "usd_amount", company=OuterRef("pk")),
+            agreement_count=count_of(Agreement, company=OuterRef("pk")),
+        )
+
+    def for_participation_table(self, years):
+        """The participation table (/participation/): per company and CES year whether it
+        exhibited, won an award, and how many contracts it signed; `years` counts the years
+        with any of them."""
+        annotations = {}
+        took_part = []
+        for year in years:
+            record = {"company": OuterRef("pk"), "edition__year": year}
+            annotations[f"exhibited_{year}"] = Exists(Exhibit.objects.filter(**record))
+            annotations[f"award_{year}"] = Exists(InnovationAward.objects.filter(**record))
+            annotations[f"contracts_{year}"] = count_of(Contract, **record)
+            any_record = (
+                Q(**{f"exhibited_{year}": True})
+                | Q(**{f"award_{year}": True})
+                | Q(**{f"contracts_{year}__gt": 0})
+            )
+            took_part.append(
+                Case(When(any_record, then=Value(1)), default=Value(0), output_field=IntegerField())
+            )
+        total = sum(took_part[1:], took_part[0]) if took_part else Value(0)
+        return self.select_related("region").annotate(**annotations).annotate(years=total)
+
+    def for_company_page(self, slug):
+        """The company page (/companies/<slug>/): every CES it exhibited at, its awards in
+        year order (for their streaks), contracts and agreements."""
+        return (
+            self.select_related("region", "source")
+            .prefetch_related(
+                models.Prefetch(
+                    "exhibits",
+                    Exhibit.objects.select_related("edition", "pavilion__edition", "source"),
+                ),
+                models.Prefetch(
+                    "awards",
+                    InnovationAward.objects.select_related("edition", "source").order_by(
+                        "edition__year"
+                    ),
+                ),
+                models.Prefetch(
+                    "contracts", Contract.objects.select_related("edition", "pavilion", "source")
+                ),
+                models.Prefetch(
+                    "agreements", Agreement.objects.select_related("edition", "region", "source")
+                ),
+            )
+            .get(slug=slug)
+        )
+
+    def participation_years(self):
+        """The CES years in which any company has an itemised record: the year columns of the
+        participation table."""
+        took_part = Q(exhibits__isnull=False) | Q(awards__isnull=False) | Q(contracts__isnull=False)
+        editions = Edition.objects.filter(took_part).distinct().order_by("year")
+        return list(editions.values_list("year", flat=True))
+
+
+class CompanyManager(models.Manager.from_queryset(CompanyQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -55,10 +127,29 @@ class Company(BilingualNameMixin):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("companies:company", args=[self.slug])
+        return reverse("company", args=[self.slug])
+
+    def award_streaks(self):
+        """(award, run) for each award in year order: how many years in a row it ends."""
+        streaks = []
+        run, last = 0, None
+        for award in self.awards.all():
+            year = award.edition.year
+            run = run + 1 if last is not None and year == last + 1 else 1
+            last = year
+            streaks.append((award, run))
+        return streaks
 
 
-class ExhibitManager(models.Manager):
+class ExhibitQuerySet(models.QuerySet):
+    def for_exhibits_table(self):
+        """The exhibits table (/exhibits/): one row a company at one CES."""
+        return self.select_related(
+            "edition", "company__region", "pavilion__edition", "pavilion__region"
+        )
+
+
+class ExhibitManager(models.Manager.from_queryset(ExhibitQuerySet)):
     def get_by_natural_key(self, company_slug, year):
         return self.get(company__slug=company_slug, edition__year=year)
 
@@ -118,7 +209,22 @@ class Exhibit(models.Model):
         super().save(*args, **kwargs)
 
 
-class ContractManager(models.Manager):
+class ContractQuerySet(models.QuerySet):
+    def for_contracts_table(self):
+        """The contracts table (/contracts/): one row a contract."""
+        return self.select_related("edition", "company", "pavilion__edition", "pavilion__region")
+
+    def totals_by_currency(self):
+        """The sums shown above the contracts table: one a currency, never added across."""
+        return (
+            self.exclude(currency="")
+            .order_by("currency")
+            .values("currency")
+            .annotate(total=Sum("amount"), contracts=Count("pk"))
+        )
+
+
+class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
@@ -197,7 +303,31 @@ class Contract(models.Model):
         super().save(*args, **kwargs)
 
 
-class InnovationAwardManager(models.Manager):
+class InnovationAwardQuerySet(models.QuerySet):
+    def for_awards_table(self):
+        """The awards table (/awards/): one row a company's awards in one year."""
+        return self.select_related("edition", "company__region")
+
+    def winners_by_city(self):
+        """(city, year, winners): how many companies from each city won an Innovation Award at
+        each CES. The named winners beside a city's reported total on the home, city and edition
+        pages. A city's winners are the companies from it (their home region); a pavilion's, in
+        `winners_named()`, the companies that exhibited in it."""
+        return (
+            self.order_by()
+            .values("company__region", year=F("edition__year"))
+            .annotate(winners=Count("company", distinct=True))
+        )
+
+
+def winners_named(pavilion):
+    """How many companies that exhibited in `pavilion` (an `OuterRef` allowed) won an Innovation
+    Award at that CES: the named winners beside a pavilion's reported total, as
+    `InnovationAwardQuerySet.winners_by_city()` counts them beside a city's."""
+    return count_of(Exhibit, pavilion=pavilion, company__awards__edition=F("edition"))
+
+
+class InnovationAwardManager(models.Manager.from_queryset(InnovationAwardQuerySet)):
     def get_by_natural_key(self, company_slug, year):
         return self.get(company__slug=company_slug, edition__year=year)
 
@@ -257,3 +387,116 @@ class InnovationAward(models.Model):
         return (self.company.slug, self.edition.year)
 
     natural_key.dependencies = ["companies.company", "delegations.edition"]
+
+
+class AgreementQuerySet(models.QuerySet):
+    def for_agreements_table(self):
+        """The agreements table (/agreements/): one row a signing."""
+        return self.select_related("edition", "region", "company", "pavilion__edition")
+
+    def signed_by_city(self):
+        """(city, year, signed): how many agreements each city's delegation signed at each CES,
+        beside the reported MOU totals on the home, city and edition pages."""
+        return (
+            self.filter(status=Agreement.Status.SIGNED)
+            .order_by()
+            .values("region", year=F("edition__year"))
+            .annotate(signed=Count("pk"))
+        )
+
+
+class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Agreement(models.Model):
+    """An MOU or other agreement signed during a CES trip, by a city or by one of its companies."""
+
+    class Kind(models.TextChoices):
+        MOU = "mou", _("memorandum of understanding")
+        AGREEMENT = "agreement", _("agreement")
+        BUSINESS = "business", _("business agreement")
+        TECHNOLOGY = "technology", _("technology exchange agreement")
+        INVESTMENT = "investment", _("investment support agreement")
+        FRIENDSHIP = "friendship", _("friendship and cooperation agreement")
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", _("signed")
+        PLANNED = "planned", _("planned")
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    edition = models.ForeignKey(
+        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("city or region"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("The city whose delegation the agreement belongs to."),
+    )
+    pavilion = models.ForeignKey(
+        Pavilion,
+        verbose_name=_("pavilion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("signed by company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        help_text=_("Leave empty when the city itself signed."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SIGNED
+    )
+    partner_ko = models.CharField(_("partner (Korean)"), max_length=200)
+    partner_en = models.CharField(_("partner (English)"), max_length=200)
+    partner_country = models.CharField(_("partner's country"), max_length=60, blank=True)
+    partner_count = models.PositiveSmallIntegerField(
+        _("number of partners"),
+        default=1,
+        help_text=_("When one signing covers several partners ('LinkOne and two others')."),
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    place_ko = models.CharField(_("place (Korean)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
+    subject_ko = models.TextField(_("subject (Korean)"))
+    subject_en = models.TextField(_("subject (English)"))
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="agreements"
+    )
+
+    objects = AgreementManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["edition__year", "signed_on", "key"]
+        verbose_name = _("MOU or agreement")
+        verbose_name_plural = _("MOUs and agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partner_count__gte=1),
+                name="agreement_has_a_partner",
+                violation_error_message=_("An agreement has at least one partner."),
+            ),
+        ]
+
+    def __str__(self):
+        signer = self.company or self.region
+        return f"{signer} – {self.partner_en or self.partner_ko} (CES {self.edition.year})"
+
+    def natural_key(self):
+        return (self.key,)
+
+    def clean(self):
+        super().clean()
+        if self.pavilion_id and self.edition_id and self.pavilion.edition_id != self.edition_id:
+            raise ValidationError({"pavilion": _("The pavilion belongs to another edition.")})

@@ -1,14 +1,15 @@
-"""Admin for staff who enter each year's figures from press releases."""
+"""Admin for staff who enter each year's figures from press releases: what cities report.
+
+The pavilion page here holds the reported figures and per-region counts; `companies.admin` adds
+the pavilion's itemised records (exhibits, contracts, agreements) to the same page.
+"""
 
 from django import forms
 from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from companies.models import Contract, Exhibit
-
 from .models import (
-    Agreement,
     Delegation,
     Edition,
     Pavilion,
@@ -81,28 +82,6 @@ class RegionalCompanyCountInline(admin.TabularInline):
     extra = 0
 
 
-class ExhibitInline(admin.TabularInline):
-    model = Exhibit
-    formfield_overrides = COMPACT_TEXT
-    fields = ["company", "showed_ko", "showed_en", "source"]
-    autocomplete_fields = ["company", "source"]
-    extra = 0
-
-
-class ContractInline(admin.TabularInline):
-    model = Contract
-    fields = ["key", "company", "counterparty_ko", "amount", "currency", "approximate", "source"]
-    autocomplete_fields = ["company", "source"]
-    extra = 0
-
-
-class AgreementInline(admin.TabularInline):
-    model = Agreement
-    fields = ["key", "kind", "status", "company", "partner_ko", "signed_on", "source"]
-    autocomplete_fields = ["company", "source"]
-    extra = 0
-
-
 @admin.register(Pavilion)
 class PavilionAdmin(SimpleHistoryAdmin):
     list_display = ["name_ko", "name_en", "edition", "region", "kind"]
@@ -111,23 +90,17 @@ class PavilionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["edition", "region", "source"]
     list_select_related = ["edition", "region"]
     prepopulated_fields = {"slug": ["name_en"]}
-    inlines = [
-        ReportedFigureInline,
-        RegionalCompanyCountInline,
-        ExhibitInline,
-        ContractInline,
-        AgreementInline,
-    ]
+    inlines = [ReportedFigureInline, RegionalCompanyCountInline]
 
     def save_formset(self, request, form, formset, change):
-        # Inline rows take their edition (and city) from the pavilion they sit under.
+        # Inline rows take their edition (and city, where they have one) from the pavilion.
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
         for obj in instances:
             if hasattr(obj, "edition_id"):
                 obj.edition_id = form.instance.edition_id
-            if isinstance(obj, (ReportedFigure, Agreement)):
+            if hasattr(obj, "region_id") and not isinstance(obj, RegionalCompanyCount):
                 obj.region_id = form.instance.region_id
             obj.save()
         formset.save_m2m()
@@ -158,12 +131,3 @@ class ReportedFigureAdmin(SimpleHistoryAdmin):
     search_fields = ["region__name_ko", "region__name_en", "pavilion__name_ko", "quote"]
     autocomplete_fields = ["edition", "region", "pavilion", "source"]
     list_select_related = ["edition", "region", "pavilion", "source"]
-
-
-@admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "kind", "status", "signed_on", "edition", "region"]
-    list_filter = ["edition", "region", "kind", "status"]
-    search_fields = ["partner_ko", "partner_en", "subject_ko", "subject_en", "company__name_ko"]
-    autocomplete_fields = ["edition", "region", "pavilion", "company", "source"]
-    list_select_related = ["edition", "region", "company"]

@@ -1,22 +1,23 @@
-"""Cities and regions, CES editions, delegations, pavilions, their reported figures, agreements.
+"""What cities report: sources, cities and regions, CES editions, delegations, pavilions,
+their per-region company counts and their reported figures.
 
-Two kinds of record live side by side and are never mixed up:
-- *reported figures* (`ReportedFigure`): a total a source states ("25 companies, about 750
-  consultations"), with its source, its approximate flag and, for money, its currency;
-- *itemised records* (companies at a pavilion, contracts, agreements, awards), which are usually
-  only a few of the reported total. Comparing the two gives the coverage shown on every page.
+A *reported figure* (`ReportedFigure`) is a total a source states ("25 companies, about 750
+consultations"), with its source, its approximate flag and, for money, its currency. The itemised
+records a source names (companies, contracts, agreements, awards) live in the `companies` app,
+which builds on this one; this app knows nothing of it.
 
 A figure no source states has no row: it reads as NULL ("not reported"), never as 0.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Lag
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from .bilingual import BilingualNameMixin, localized
 
 
 class Currency(models.TextChoices):
@@ -29,52 +30,10 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
-class BilingualNameMixin(models.Model):
-    """Korean and English names; `name` gives the one for the active language."""
-
-    name_ko = models.CharField(_("name (Korean)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def name(self):
-        if (get_language() or "ko").startswith("en"):
-            return self.name_en or self.name_ko
-        return self.name_ko or self.name_en
-
-    def __str__(self):
-        return self.name
-
-
 # ----------------------------------------------------------------------------------- sources
 
 
-def count_rows(model, **filters):
-    """A correlated COUNT(*) of `model` rows matching `filters` (OuterRef allowed), 0 if none."""
-    rows = model.objects.filter(**filters).order_by().values(*filters)
-    return Coalesce(
-        Subquery(rows.annotate(n=models.Func(F("pk"), function="COUNT")).values("n")[:1]),
-        0,
-    )
-
-
-class SourceQuerySet(models.QuerySet):
-    def with_counts(self):
-        """The sources page: how many figures and itemised records each article gave."""
-        from companies.models import Contract, Exhibit, InnovationAward
-
-        records = [Agreement, Contract, InnovationAward, Exhibit]
-        figure_count = count_rows(ReportedFigure, source=OuterRef("pk"))
-        record_count = sum(
-            (count_rows(m, source=OuterRef("pk")) for m in records[1:]),
-            start=count_rows(records[0], source=OuterRef("pk")),
-        )
-        return self.annotate(figure_count=figure_count, record_count=record_count)
-
-
-class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
+class SourceManager(models.Manager):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
@@ -119,18 +78,19 @@ class Source(models.Model):
     def natural_key(self):
         return (self.key,)
 
+    def get_absolute_url(self):
+        return reverse("source", args=[self.key])
+
     @property
     def publisher(self):
-        if (get_language() or "ko").startswith("en"):
-            return self.publisher_en or self.publisher_ko
-        return self.publisher_ko or self.publisher_en
+        return localized(self, "publisher")
 
 
 # ------------------------------------------------------------------------------------ regions
 
 
 class RegionQuerySet(models.QuerySet):
-    def with_delegations(self):
+    def at_ces(self):
         """Cities that went to CES at least once (a delegation, a pavilion or a figure on record):
         the home page's city choice and every chart's legend, in a fixed order."""
         return (
@@ -140,6 +100,18 @@ class RegionQuerySet(models.QuerySet):
             .distinct()
             .order_by("pk")
         )
+
+    def years_at_ces(self):
+        """(city, year) for every CES these cities are on record at, by a delegation, a pavilion
+        or a figure: which years the home and city pages span, and which city has the most."""
+        cities = self.order_by().values("pk")
+        on_record = [
+            model.objects.filter(region__in=cities)
+            .order_by()
+            .values_list("region", "edition__year")
+            for model in (Delegation, Pavilion, ReportedFigure)
+        ]
+        return on_record[0].union(*on_record[1:]).order_by()
 
 
 class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
@@ -179,7 +151,7 @@ class Region(BilingualNameMixin):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("delegations:city", args=[self.slug])
+        return reverse("city", args=[self.slug])
 
 
 # ----------------------------------------------------------------------------------- editions
@@ -242,7 +214,7 @@ class Edition(models.Model):
         return (self.year,)
 
     def get_absolute_url(self):
-        return reverse("delegations:edition", args=[self.year])
+        return reverse("edition", args=[self.year])
 
 
 # -------------------------------------------------------------------------------- delegations
@@ -308,63 +280,24 @@ class Delegation(models.Model):
 
 
 class PavilionQuerySet(models.QuerySet):
-    def for_results_table(self):
-        """The pavilion results table (/pavilions/ and its exports): one row a pavilion.
+    def with_reported_figures(self):
+        """Each pavilion with its reported figures as columns (NULL where no source states one):
+        what the pavilion table, the city and edition pages and the pavilion page show of it.
 
-        Each reported figure becomes a column by a subquery on that pavilion's figures (NULL where
-        no source states it); the itemised counts beside them show coverage.
+        Money is in US dollars, as the source states it or as the source itself converted it.
         """
-        from companies.models import Contract, Exhibit, InnovationAward
 
         def reported(metric, field="value"):
-            return Subquery(
-                ReportedFigure.objects.filter(pavilion=OuterRef("pk"), metric=metric).values(field)[
-                    :1
-                ]
-            )
+            figure = ReportedFigure.objects.filter(pavilion=OuterRef("pk"), metric=metric)
+            return Subquery(figure.values(field)[:1])
 
-        def count_of(model, **filters):
-            return Subquery(
-                model.objects.filter(pavilion=OuterRef("pk"), **filters)
-                .order_by()
-                .values("pavilion")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            )
-
-        usd_contracts = (
-            Contract.objects.filter(pavilion=OuterRef("pk"))
-            .order_by()
-            .values("pavilion")
-            .annotate(total=Sum("usd_amount"))
-            .values("total")[:1]
-        )
-        awards = (
-            InnovationAward.objects.filter(
-                edition=OuterRef("edition"), company__exhibits__pavilion=OuterRef("pk")
-            )
-            .order_by()
-            .values("edition")
-            .annotate(n=Count("company", distinct=True))
-            .values("n")[:1]
-        )
-        return self.select_related("edition", "region").annotate(
-            companies=reported(Metric.COMPANIES),
-            companies_approximate=reported(Metric.COMPANIES, "approximate"),
-            consultations=reported(Metric.CONSULTATIONS),
-            consultations_approximate=reported(Metric.CONSULTATIONS, "approximate"),
-            consultation_value_usd=reported(Metric.CONSULTATION_VALUE, "usd_value"),
-            consultation_value_approximate=reported(Metric.CONSULTATION_VALUE, "approximate"),
-            contract_value_usd=reported(Metric.CONTRACT_VALUE, "usd_value"),
-            contract_value_approximate=reported(Metric.CONTRACT_VALUE, "approximate"),
-            mous=reported(Metric.MOUS),
-            award_winners=reported(Metric.AWARD_WINNERS),
-            companies_named=Coalesce(count_of(Exhibit), 0),
-            contracts_recorded=Coalesce(count_of(Contract), 0),
-            contract_value_recorded_usd=usd_contracts,
-            mous_recorded=Coalesce(count_of(Agreement, status=Agreement.Status.SIGNED), 0),
-            award_winners_named=Coalesce(awards, 0),
-        )
+        columns = {}
+        for metric in HEADLINE_METRICS:
+            field = "usd_value" if metric in MONEY_METRICS else "value"
+            name = f"{metric}_usd" if metric in MONEY_METRICS else str(metric)
+            columns[name] = reported(metric, field)
+            columns[f"{metric}_approximate"] = reported(metric, "approximate")
+        return self.select_related("edition", "region").annotate(**columns)
 
 
 class PavilionManager(models.Manager.from_queryset(PavilionQuerySet)):
@@ -432,7 +365,7 @@ class Pavilion(BilingualNameMixin):
     natural_key.dependencies = ["delegations.edition", "delegations.region"]
 
     def get_absolute_url(self):
-        return reverse("delegations:pavilion", args=[self.edition.year, self.slug])
+        return reverse("pavilion", args=[self.edition.year, self.slug])
 
 
 class RegionalCompanyCountManager(models.Manager):
@@ -504,43 +437,80 @@ class Metric(models.TextChoices):
     YOUTH_TEAM = "youth_team", _("youth team members")
 
 
-MONEY_METRICS = [Metric.CONSULTATION_VALUE, Metric.CONTRACT_VALUE]
+# Consultation value and contract value are different stages of a deal: separate metrics,
+# separate columns and charts, never added together.
+MONEY_METRICS = frozenset({Metric.CONSULTATION_VALUE, Metric.CONTRACT_VALUE})
+
+# What a count counts, for exports and the JSON twins (money is in its currency instead).
+METRIC_UNITS = {
+    Metric.COMPANIES: "companies",
+    Metric.CONSULTATIONS: "consultations",
+    Metric.MOUS: "agreements",
+    Metric.AWARD_WINNERS: "companies",
+    Metric.YOUTH_TEAM: "people",
+}
+
+# The figures every results view shows, in this order.
+HEADLINE_METRICS = [
+    Metric.COMPANIES,
+    Metric.CONSULTATIONS,
+    Metric.CONSULTATION_VALUE,
+    Metric.CONTRACT_VALUE,
+    Metric.MOUS,
+    Metric.AWARD_WINNERS,
+]
 
 
 class ReportedFigureQuerySet(models.QuerySet):
-    def delegation_totals(self):
-        """Per city, year and metric, the figures in two scopes: the whole delegation
-        (`city_level` true) and its pavilions added up (`city_level` false).
+    def city_totals(self):
+        """One row per city, CES and figure: the totals of the home, city and edition pages and
+        of their charts, with the same figure at the last earlier CES that reported it.
 
-        Serves the home page, city and edition pages and their charts, through
-        `delegations.results.CityResults`, which takes the city-wide row where there is one
-        (a source's own total wins) and the pavilions' sum otherwise. Amounts are summed only
-        when every row shares one currency, and in USD only when every row has a USD value.
+        A city-wide figure (no pavilion) is the source's own total and wins; where there is none,
+        the city's pavilions are added up (`pavilions` says how many). Amounts are added only
+        in one currency (`value` is NULL across currencies) and in USD only when every figure
+        has a USD value. `previous_*` come from the last earlier CES with a total for the same
+        figure, never from a year that reported nothing, which would be a fake change from 0.
         """
-        return (
-            self.order_by()
+        city_wide = ReportedFigure.objects.filter(
+            edition=OuterRef("edition"),
+            region=OuterRef("region"),
+            metric=OuterRef("metric"),
+            pavilion__isnull=True,
+        )
+        rows = (
+            self.filter(Q(pavilion__isnull=True) | ~Exists(city_wide))
+            .order_by()
+            .values("region", "metric", year=F("edition__year"))
             .annotate(
-                city_level=models.ExpressionWrapper(
-                    Q(pavilion__isnull=True), output_field=models.BooleanField()
-                )
-            )
-            .values("edition__year", "region", "metric", "city_level")
-            .annotate(
-                rows=Count("pk"),
-                total=Sum("value"),
-                usd=Sum("usd_value"),
-                usd_rows=Count("usd_value"),
+                figures=Count("pk"),
+                pavilions=Count("pavilion"),
                 currencies=Count("currency", distinct=True),
-                money_currency=Max("currency"),
-                converted_total=Sum("converted_value"),
-                converted_rows=Count("converted_value"),
-                conversion_currency=Max("converted_currency"),
-                approximate_rows=Count("pk", filter=Q(approximate=True)),
+                currency=Max("currency"),
+                approximate=Max(Case(When(approximate=True, then=1), default=0)),
                 first_source=Min("source"),
                 first_figure=Min("pk"),
+                conversion_currency=Max("converted_currency"),
             )
-            .order_by("edition__year", "region", "metric", "-city_level")
+            .annotate(
+                value=Case(When(currencies__lte=1, then=Sum("value"))),
+                usd=Case(When(figures=Count("usd_value"), then=Sum("usd_value"))),
+                converted_value=Case(
+                    When(
+                        Q(currencies__lte=1, figures=Count("converted_value")),
+                        then=Sum("converted_value"),
+                    )
+                ),
+            )
         )
+        earlier = {"partition_by": [F("region"), F("metric")], "order_by": F("year").asc()}
+        return rows.annotate(
+            previous_year=models.Window(Lag("year"), **earlier),
+            previous_value=models.Window(Lag("value"), **earlier),
+            previous_currency=models.Window(Lag("currency"), **earlier),
+            previous_usd=models.Window(Lag("usd"), **earlier),
+            previous_approximate=models.Window(Lag("approximate"), **earlier),
+        ).order_by("region", "year", "metric")
 
 
 class ReportedFigureManager(models.Manager.from_queryset(ReportedFigureQuerySet)):
@@ -694,103 +664,3 @@ class ReportedFigure(models.Model):
             self.edition_id = self.pavilion.edition_id
             self.region_id = self.pavilion.region_id
         super().save(*args, **kwargs)
-
-
-# --------------------------------------------------------------------------------- agreements
-
-
-class AgreementManager(models.Manager):
-    def get_by_natural_key(self, key):
-        return self.get(key=key)
-
-
-class Agreement(models.Model):
-    """An MOU or other agreement signed during a CES trip, by a city or by one of its companies."""
-
-    class Kind(models.TextChoices):
-        MOU = "mou", _("memorandum of understanding")
-        AGREEMENT = "agreement", _("agreement")
-        BUSINESS = "business", _("business agreement")
-        TECHNOLOGY = "technology", _("technology exchange agreement")
-        INVESTMENT = "investment", _("investment support agreement")
-        FRIENDSHIP = "friendship", _("friendship and cooperation agreement")
-
-    class Status(models.TextChoices):
-        SIGNED = "signed", _("signed")
-        PLANNED = "planned", _("planned")
-
-    key = models.SlugField(_("key"), max_length=80, unique=True)
-    edition = models.ForeignKey(
-        Edition, verbose_name=_("edition"), on_delete=models.PROTECT, related_name="agreements"
-    )
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("city or region"),
-        on_delete=models.PROTECT,
-        related_name="agreements",
-        help_text=_("The city whose delegation the agreement belongs to."),
-    )
-    pavilion = models.ForeignKey(
-        Pavilion,
-        verbose_name=_("pavilion"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="agreements",
-    )
-    company = models.ForeignKey(
-        "companies.Company",
-        verbose_name=_("signed by company"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="agreements",
-        help_text=_("Leave empty when the city itself signed."),
-    )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.SIGNED
-    )
-    partner_ko = models.CharField(_("partner (Korean)"), max_length=200)
-    partner_en = models.CharField(_("partner (English)"), max_length=200)
-    partner_country = models.CharField(_("partner's country"), max_length=60, blank=True)
-    partner_count = models.PositiveSmallIntegerField(
-        _("number of partners"),
-        default=1,
-        help_text=_("When one signing covers several partners ('LinkOne and two others')."),
-    )
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    place_ko = models.CharField(_("place (Korean)"), max_length=200, blank=True)
-    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
-    subject_ko = models.TextField(_("subject (Korean)"))
-    subject_en = models.TextField(_("subject (English)"))
-    source = models.ForeignKey(
-        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="agreements"
-    )
-
-    objects = AgreementManager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["edition__year", "signed_on", "key"]
-        verbose_name = _("MOU or agreement")
-        verbose_name_plural = _("MOUs and agreements")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(partner_count__gte=1),
-                name="agreement_has_a_partner",
-                violation_error_message=_("An agreement has at least one partner."),
-            ),
-        ]
-
-    def __str__(self):
-        signer = self.company or self.region
-        return f"{signer} – {self.partner_en or self.partner_ko} (CES {self.edition.year})"
-
-    def natural_key(self):
-        return (self.key,)
-
-    def clean(self):
-        super().clean()
-        if self.pavilion_id and self.edition_id and self.pavilion.edition_id != self.edition_id:
-            raise ValidationError({"pavilion": _("The pavilion belongs to another edition.")})

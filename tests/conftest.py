@@ -4,8 +4,8 @@ import itertools
 
 import pytest
 
-from companies.models import Company, Contract, Exhibit, InnovationAward
-from delegations.models import Agreement, Edition, Pavilion, Region, ReportedFigure, Source
+from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
+from delegations.models import Edition, Pavilion, Region, ReportedFigure, Source
 
 _serial = itertools.count(1)
 

@@ -20,11 +20,11 @@ def loaded(db):
 
 def test_every_project_model_is_registered():
     assert REGISTERED == [
+        ("companies", "agreement"),
         ("companies", "company"),
         ("companies", "contract"),
         ("companies", "exhibit"),
         ("companies", "innovationaward"),
-        ("delegations", "agreement"),
         ("delegations", "delegation"),
         ("delegations", "edition"),
         ("delegations", "pavilion"),

@@ -8,9 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import translation
 
-from companies.models import Contract, InnovationAward
+from companies.models import Agreement, Contract, InnovationAward
 from delegations.models import (
-    Agreement,
     Delegation,
     Edition,
     Pavilion,

@@ -6,9 +6,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from companies.models import Company, Contract, Exhibit, InnovationAward
+from cesdash.models import PavilionResults
+from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 from delegations.models import (
-    Agreement,
     Delegation,
     Edition,
     Pavilion,
@@ -289,7 +289,7 @@ def test_pavilion_results_table_reads_the_articles(loaded):
             p.award_winners,
             p.companies_named,
         )
-        for p in Pavilion.objects.for_results_table()
+        for p in PavilionResults.objects.for_pavilions_table()
     }
     assert rows[(2019, "daegu")] == (25, 750, None, 7_280_000, None, 0)
     assert rows[(2024, "daegu")] == (16, None, 140_000_000, None, None, 6)

@@ -152,8 +152,7 @@ def test_query_count_does_not_grow_with_data(
     url = url.format(source=world["p24"].source.key)
     with django_assert_max_num_queries(20) as before:
         client.get(url)
-    from companies.models import Company, Contract, Exhibit, InnovationAward
-    from delegations.models import Agreement
+    from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 
     p24, enercamp = world["p24"], Company.objects.get(slug="enercamp")
     for n in range(8):

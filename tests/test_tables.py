@@ -4,16 +4,16 @@ import re
 
 import pytest
 
-from companies.models import Company, Contract, Exhibit, InnovationAward
-from companies.tables import (
+from cesdash.tables import (
+    AgreementTable,
     AwardTable,
     CompanyTable,
     ContractTable,
     ExhibitTable,
     ParticipationTable,
+    PavilionTable,
 )
-from delegations.models import Agreement
-from delegations.tables import AgreementTable, PavilionTable
+from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 
 EN = {"accept-language": "en"}
 KO = {"accept-language": "ko"}

@@ -14,18 +14,43 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, short_money
-
-from .models import Metric
-from .results import MONEY
+from delegations.models import HEADLINE_METRICS, MONEY_METRICS, Metric
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 FONT = "Noto Sans KR, Noto Sans CJK KR, Apple SD Gothic Neo, Malgun Gothic, sans-serif"
 
 
+def home_charts(page):
+    """The home page's charts: every figure's trend for every city, and the cities at the
+    latest CES side by side."""
+    colours = city_colours(page.cities)
+    return {
+        "trends": trend_charts(page.results, page.cities, page.chart_years, colours),
+        "comparison": comparison_chart(
+            "compare-companies", page.results, page.cities, Metric.COMPANIES, page.latest, colours
+        ),
+    }
+
+
+def city_charts(page):
+    """The city page's charts: every figure's trend, in the city's own colour."""
+    colours = {page.city.pk: PALETTE[page.colour_rank % len(PALETTE)]}
+    return {"trends": trend_charts(page.results, [page.city], page.chart_years, colours)}
+
+
+def trend_charts(results, cities, years, colours):
+    """One trend chart for each headline figure that any of `cities` reported."""
+    charts = (
+        trend_chart(f"trend-{metric}", results, cities, metric, years, colours)
+        for metric in HEADLINE_METRICS
+    )
+    return [chart for chart in charts if not chart.empty]
+
+
 def city_colours(regions):
-    """A fixed colour per city, by the order cities were entered, so it never changes between
-    charts or pages."""
+    """A fixed colour per city, by the order cities were entered (`colour_rank` on the city
+    page), so it never changes between charts or pages."""
     return {r.pk: PALETTE[i % len(PALETTE)] for i, r in enumerate(sorted(regions, key=_pk))}
 
 
@@ -125,7 +150,7 @@ def trend_chart(dom_id, results, regions, metric, years, colours):
             if t and t.source:
                 sources[t.source.pk] = t.source
         rows.append({"label": region.name, "cells": totals})
-    unit = _("USD") if metric in MONEY else _("number")
+    unit = _("USD") if metric in MONEY_METRICS else _("number")
     title = metric_title(metric)
     _layout(fig, title, list(sources.values()), unit)
     fig.update_xaxes(
@@ -173,7 +198,7 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
                 font={"size": 11, "color": "#5b6673"},
             )  # fmt: skip
     sources = {t.source.pk: t.source for t in totals if t and t.source}
-    unit = _("USD") if metric in MONEY else _("number")
+    unit = _("USD") if metric in MONEY_METRICS else _("number")
     title = _("%(figure)s at CES %(year)s") % {"figure": metric_title(metric), "year": year}
     return Chart(
         dom_id=dom_id,

@@ -1,0 +1,225 @@
+"""Filters of the analysts' tables (django-filter), and the pieces they share.
+
+Filters name things the way a link would: `?year=2024`, `?city=daegu` (a region's slug). A value
+that does not fit (`?year=abc`, a city that does not exist) is an error shown above the table, never
+a silently unfiltered or silently empty list.
+
+In the company tables `city` is the city whose pavilion a company exhibited in and `region` is the
+company's home region. They often agree, but a pavilion can host companies from other regions.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
+from delegations.models import Currency, Edition, Pavilion, Region
+
+SEARCH_MAX_LENGTH = 100
+
+
+def year_filter(field_name="edition", **kwargs):
+    """`?year=2024`: one CES edition, by its year."""
+    kwargs.setdefault("label", _("Year"))
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        to_field_name="year",
+        queryset=Edition.objects.order_by("-year"),
+        empty_label=_("All years"),
+        **kwargs,
+    )
+
+
+def region_filter(field_name="region", label=None, **kwargs):
+    """`?city=daegu`: a city or region, by its slug."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        label=label or _("City"),
+        empty_label=_("All"),
+        **kwargs,
+    )
+
+
+class TableFilterSet(django_filters.FilterSet):
+    """Base of the tables' filters: a text search over names in both languages.
+
+    Subclasses list the fields `?q=` looks in as `search_fields`; the search matches any of them.
+    """
+
+    search_fields = ()
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_("Names in Korean or English."),
+    )
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            match = Q()
+            for field in self.search_fields:
+                match |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(match)
+        return queryset
+
+    def described(self):
+        """The filters in use as (label, raw value, shown value): for file names and exports."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        used = []
+        for name, field in self.form.fields.items():
+            cleaned = self.form.cleaned_data.get(name)
+            if cleaned in (None, "", [], ()) or cleaned is False:
+                continue
+            raw = self.form.data.get(name, "")
+            shown = str(cleaned) if not isinstance(cleaned, bool) else str(field.label)
+            used.append((name, field.label, raw, shown))
+        return used
+
+
+class PavilionFilter(TableFilterSet):
+    year = year_filter()
+    city = region_filter()
+
+    search_fields = ("name_ko", "name_en", "region__name_ko", "region__name_en")
+
+    class Meta:
+        model = Pavilion
+        fields = []
+
+
+class AgreementFilter(TableFilterSet):
+    year = year_filter()
+    city = region_filter()
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of agreement"), choices=Agreement.Kind.choices, empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Agreement.Status.choices, empty_label=_("All")
+    )
+
+    search_fields = (
+        "partner_ko",
+        "partner_en",
+        "company__name_ko",
+        "company__name_en",
+        "region__name_ko",
+        "region__name_en",
+        "subject_ko",
+        "subject_en",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+
+def sector_filter(prefix="sector"):
+    """`?sector=ai`: a word of the sector, in Korean or English."""
+
+    def method(queryset, name, value):
+        return queryset.filter(
+            Q(**{f"{prefix}_ko__icontains": value}) | Q(**{f"{prefix}_en__icontains": value})
+        )
+
+    return django_filters.CharFilter(label=_("Sector"), method=method, max_length=SEARCH_MAX_LENGTH)
+
+
+COMPANY_NAMES = ("name_ko", "name_en")
+RELATED_COMPANY_NAMES = ("company__name_ko", "company__name_en")
+
+
+class CompanyFilter(TableFilterSet):
+    year = year_filter(method="took_part_in")
+    city = region_filter(method="exhibited_with")
+    region = region_filter(label=_("Home region"))
+    sector = sector_filter()
+
+    search_fields = COMPANY_NAMES
+
+    class Meta:
+        model = Company
+        fields = []
+
+    def took_part_in(self, queryset, name, edition):
+        """Companies that exhibited, won an award or signed a contract at that CES."""
+        record = {"company": OuterRef("pk"), "edition": edition}
+        return queryset.filter(
+            Exists(Exhibit.objects.filter(**record))
+            | Exists(InnovationAward.objects.filter(**record))
+            | Exists(Contract.objects.filter(**record))
+        )
+
+    def exhibited_with(self, queryset, name, region):
+        """Companies that exhibited in a pavilion of that city at least once."""
+        return queryset.filter(
+            Exists(Exhibit.objects.filter(company=OuterRef("pk"), pavilion__region=region))
+        )
+
+
+class ParticipationFilter(CompanyFilter):
+    returning = django_filters.BooleanFilter(
+        label=_("Came back (two CES or more)"),
+        method="came_back",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    def came_back(self, queryset, name, value):
+        return queryset.filter(years__gte=2) if value else queryset.filter(years__lt=2)
+
+
+class ExhibitFilter(TableFilterSet):
+    year = year_filter()
+    city = region_filter(field_name="pavilion__region")
+    region = region_filter(field_name="company__region", label=_("Home region"))
+    sector = sector_filter("company__sector")
+
+    search_fields = (
+        *RELATED_COMPANY_NAMES,
+        "pavilion__name_ko",
+        "pavilion__name_en",
+        "showed_ko",
+        "showed_en",
+    )
+
+    class Meta:
+        model = Exhibit
+        fields = []
+
+
+class ContractFilter(TableFilterSet):
+    year = year_filter()
+    city = region_filter(field_name="pavilion__region")
+    region = region_filter(field_name="company__region", label=_("Home region"))
+    currency = django_filters.ChoiceFilter(
+        label=_("Currency"), choices=Currency.choices, empty_label=_("All")
+    )
+
+    search_fields = (
+        *RELATED_COMPANY_NAMES,
+        "counterparty_ko",
+        "counterparty_en",
+        "subject_ko",
+        "subject_en",
+    )
+
+    class Meta:
+        model = Contract
+        fields = []
+
+
+class AwardFilter(TableFilterSet):
+    year = year_filter()
+    region = region_filter(field_name="company__region", label=_("Home region"))
+    sector = sector_filter("company__sector")
+
+    search_fields = (*RELATED_COMPANY_NAMES, "categories_ko", "categories_en")
+
+    class Meta:
+        model = InnovationAward
+        fields = []

@@ -1,0 +1,272 @@
+"""The reads of the dashboard pages: one documented method a page.
+
+The pages show what cities report (`delegations`) beside the records the sources name
+(`companies`), so their reads sit here, above both apps. Each is a method of a proxy model's
+QuerySet (a proxy adds behaviour to another app's model without a table of its own), its
+docstring names the page it serves, and its result feeds both the page and the page's JSON twin.
+The company page reads only `companies` and has its read there (`Company.objects.for_company_page`).
+"""
+
+from django.db import models
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+
+from companies.models import Agreement, Contract, Exhibit, InnovationAward, winners_named
+from delegations.models import (
+    Delegation,
+    Edition,
+    Metric,
+    Pavilion,
+    PavilionQuerySet,
+    Region,
+    RegionalCompanyCount,
+    RegionQuerySet,
+    ReportedFigure,
+    Source,
+)
+from delegations.subqueries import count_of, sum_of
+
+from .pages import CityPage, EditionPage, HomePage, PavilionPage
+from .totals import Results
+
+
+def recorded_counts(agreements, awards):
+    """(city id, year, metric, count) of the itemised records beside the reported totals: the
+    agreements signed (MOUs) and the companies from the city that won an award (award winners)."""
+    rows = [(r["region"], r["year"], Metric.MOUS, r["signed"]) for r in agreements.signed_by_city()]
+    rows += [
+        (r["company__region"], r["year"], Metric.AWARD_WINNERS, r["winners"])
+        for r in awards.winners_by_city()
+    ]
+    return rows
+
+
+def year_span(years):
+    """Every year from the first to the last, so a year with nothing on record is a gap."""
+    return list(range(min(years), max(years) + 1)) if years else []
+
+
+class CityQuerySet(RegionQuerySet):
+    def for_home(self, slug=None):
+        """The home page (/, ?city=<slug>): the chosen city's latest CES against the last
+        earlier CES that reported each figure, every city's totals in every year for the trend
+        charts, and the cities side by side at the latest CES.
+
+        Without `slug`, the city with the most CES years on record. An unknown `slug` raises
+        `DoesNotExist`.
+        """
+        cities = list(self.at_ces())
+        years_of = {}
+        for city_id, year in Region.objects.years_at_ces():
+            years_of.setdefault(city_id, set()).add(year)
+        if slug:
+            city = next((c for c in cities if c.slug == slug), None)
+            if city is None:
+                raise self.model.DoesNotExist(slug)
+        else:
+            city = max(cities, key=lambda c: (len(years_of.get(c.pk, ())), -c.pk), default=None)
+        results = Results.build(
+            ReportedFigure.objects.city_totals(),
+            recorded_counts(Agreement.objects.all(), InnovationAward.objects.all()),
+        )
+        all_years = set().union(*years_of.values()) if years_of else set()
+        return HomePage(
+            cities=cities,
+            city=city,
+            latest=max(all_years, default=None),
+            city_latest=max(years_of.get(city.pk, ()), default=None) if city else None,
+            results=results,
+            chart_years=year_span(all_years),
+        )
+
+    def for_city_page(self, slug):
+        """The city page (/cities/<slug>/): its totals year by year with the itemised counts
+        beside them, trends, delegations, pavilions, companies, awards and agreements."""
+        city = self.select_related("parent").get(slug=slug)
+        results = Results.build(
+            ReportedFigure.objects.filter(region=city).city_totals(),
+            recorded_counts(
+                Agreement.objects.filter(region=city),
+                InnovationAward.objects.filter(company__region=city),
+            ),
+        )
+        on_record = {year for _city, year in Region.objects.filter(pk=city.pk).years_at_ces()}
+        return CityPage(
+            city=city,
+            results=results,
+            # Every CES the city is on record at, by a figure, a delegation, a pavilion, an
+            # agreement or an award, so a year with records but no totals still has its row.
+            years=sorted(on_record | set(results.years(city.pk)), reverse=True),
+            chart_years=year_span(on_record),
+            colour_rank=Region.objects.at_ces().filter(pk__lt=city.pk).count(),
+            delegations=city.delegations.select_related("edition", "source").order_by(
+                "-edition__year"
+            ),
+            pavilions=PavilionResults.objects.for_pavilions_table().filter(region=city),
+            companies=city.companies.order_by("name_ko"),
+            agreements=Agreement.objects.filter(region=city).select_related(
+                "edition", "region", "company", "source"
+            ),
+            awards=InnovationAward.objects.filter(company__region=city).select_related(
+                "company__region", "edition", "source"
+            ),
+        )
+
+
+class City(Region):
+    """A city or region as the dashboard shows it."""
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+
+
+class CesQuerySet(models.QuerySet):
+    def for_edition_page(self, year):
+        """The edition page (/editions/<year>/): the cities side by side, every pavilion,
+        delegation, named company, award and agreement of one CES, and the CES before and
+        after it."""
+        neighbour = Edition.objects.order_by()
+        edition = (
+            self.select_related("source")
+            .annotate(
+                previous_year=Subquery(
+                    neighbour.filter(year__lt=OuterRef("year")).order_by("-year").values("year")[:1]
+                ),
+                next_year=Subquery(
+                    neighbour.filter(year__gt=OuterRef("year")).order_by("year").values("year")[:1]
+                ),
+            )
+            .get(year=year)
+        )
+        cities = Region.objects.at_ces().filter(
+            Q(delegations__edition=edition)
+            | Q(pavilions__edition=edition)
+            | Q(figures__edition=edition)
+        )
+        return EditionPage(
+            edition=edition,
+            cities=list(cities),
+            results=Results.build(
+                ReportedFigure.objects.filter(edition=edition).city_totals(),
+                recorded_counts(
+                    Agreement.objects.filter(edition=edition),
+                    InnovationAward.objects.filter(edition=edition),
+                ),
+            ),
+            pavilions=PavilionResults.objects.for_pavilions_table().filter(edition=edition),
+            delegations=edition.delegations.select_related("region", "source"),
+            agreements=edition.agreements.select_related("region", "company", "source"),
+            awards=edition.awards.select_related("company__region", "source"),
+            exhibits=edition.exhibits.select_related("company", "pavilion", "source"),
+        )
+
+
+class Ces(Edition):
+    """A CES edition as the dashboard shows it."""
+
+    objects = CesQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+
+
+class PavilionResultsQuerySet(PavilionQuerySet):
+    def for_pavilions_table(self):
+        """The pavilion table (/pavilions/, and the pavilions on the city and edition pages):
+        each pavilion's reported figures, and beside them how many of the itemised records are
+        named (coverage)."""
+        pavilion = OuterRef("pk")
+        return self.with_reported_figures().annotate(
+            companies_named=count_of(Exhibit, pavilion=pavilion),
+            contracts_recorded=count_of(Contract, pavilion=pavilion),
+            contract_value_recorded_usd=sum_of(Contract, "usd_amount", pavilion=pavilion),
+            mous_recorded=count_of(Agreement, pavilion=pavilion, status=Agreement.Status.SIGNED),
+            award_winners_named=winners_named(pavilion),
+        )
+
+    def for_pavilion_page(self, year, slug):
+        """The pavilion page (/editions/<year>/<slug>/): its reported figures with the
+        article's words, its coverage, per-region counts, companies, contracts, agreements and
+        the award winners among its exhibitors."""
+        pavilion = (
+            self.for_pavilions_table()
+            .prefetch_related(
+                Prefetch(
+                    "figures", ReportedFigure.objects.select_related("source").order_by("metric")
+                ),
+                Prefetch(
+                    "regional_counts",
+                    RegionalCompanyCount.objects.select_related("region", "source"),
+                ),
+                Prefetch(
+                    "exhibits", Exhibit.objects.select_related("company", "edition", "source")
+                ),
+                Prefetch(
+                    "contracts", Contract.objects.select_related("company", "edition", "source")
+                ),
+                Prefetch(
+                    "agreements",
+                    Agreement.objects.select_related("company", "edition", "region", "source"),
+                ),
+            )
+            .get(edition__year=year, slug=slug)
+        )
+        awards = InnovationAward.objects.filter(
+            edition=pavilion.edition, company__exhibits__pavilion=pavilion
+        ).select_related("company__region", "edition", "source")
+        return PavilionPage(pavilion=pavilion, awards=list(awards))
+
+
+class PavilionResults(Pavilion):
+    """A pavilion with its reported figures and the coverage of its itemised records."""
+
+    objects = PavilionResultsQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+
+
+class SourceRecordsQuerySet(models.QuerySet):
+    def for_sources_page(self):
+        """The sources page (/sources/): every article, with how many figures and itemised
+        records come from it."""
+        source = OuterRef("pk")
+        records = [
+            count_of(model, source=source) for model in (Agreement, Contract, InnovationAward)
+        ]
+        return self.annotate(
+            figure_count=count_of(ReportedFigure, source=source),
+            record_count=sum(records, start=count_of(Exhibit, source=source)),
+        )
+
+    def for_source_page(self, key):
+        """The source page (/sources/<key>/): one article and every figure and record taken
+        from it, each row with the anchor the other pages link to."""
+        return self.prefetch_related(
+            Prefetch(
+                "figures",
+                ReportedFigure.objects.select_related("edition", "region", "pavilion__edition"),
+            ),
+            Prefetch(
+                "regional_counts",
+                RegionalCompanyCount.objects.select_related("pavilion__edition", "region"),
+            ),
+            Prefetch("pavilions", Pavilion.objects.select_related("edition", "region")),
+            Prefetch("delegations", Delegation.objects.select_related("edition", "region")),
+            Prefetch(
+                "agreements", Agreement.objects.select_related("edition", "region", "company")
+            ),
+            Prefetch("contracts", Contract.objects.select_related("edition", "company")),
+            Prefetch("awards", InnovationAward.objects.select_related("edition", "company")),
+            Prefetch("exhibits", Exhibit.objects.select_related("edition", "company", "pavilion")),
+        ).get(key=key)
+
+
+class SourceRecords(Source):
+    """An article with everything taken from it."""
+
+    objects = SourceRecordsQuerySet.as_manager()
+
+    class Meta:
+        proxy = True

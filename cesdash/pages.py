@@ -1,0 +1,437 @@
+"""What each dashboard page shows, and the same data as its JSON twin.
+
+A page object is what a read in `cesdash.models` returns; the page's template shows it, and its
+`as_json()` gives the same figures to `<page>.json`. JSON keys are stable names, the same in
+Korean and English; labels and `display` texts (the figure as the page shows it) follow the
+language of the request.
+"""
+
+from dataclasses import dataclass
+
+from cesdash.formatting import format_count, format_money
+from delegations.bilingual import localized
+from delegations.models import HEADLINE_METRICS, METRIC_UNITS, MONEY_METRICS, Metric
+
+# ------------------------------------------------------------------------------- pieces
+
+
+def url(obj):
+    return obj.get_absolute_url() if obj is not None else None
+
+
+def bilingual(obj, field="name"):
+    """A bilingual field as the page reads it, with both languages beside it."""
+    return {
+        field: localized(obj, field) or None,
+        f"{field}_ko": getattr(obj, f"{field}_ko") or None,
+        f"{field}_en": getattr(obj, f"{field}_en") or None,
+    }
+
+
+def city_json(region):
+    if region is None:
+        return None
+    return {"slug": region.slug, **bilingual(region), "url": url(region)}
+
+
+def company_ref(company):
+    if company is None:
+        return None
+    return {"slug": company.slug, **bilingual(company), "url": url(company)}
+
+
+def pavilion_ref(pavilion):
+    if pavilion is None:
+        return None
+    return {"slug": pavilion.slug, **bilingual(pavilion), "url": url(pavilion)}
+
+
+def source_ref(source):
+    if source is None:
+        return None
+    return {
+        "key": source.key,
+        "title": source.title,
+        "publisher": source.publisher or None,
+        "url": url(source),
+    }
+
+
+def metric_label(metric):
+    return str(Metric(metric).label)
+
+
+def conversion_json(value, currency):
+    """The source's own conversion of an amount, as the source gives it (always approximate)."""
+    if value is None:
+        return None
+    return {"value": value, "currency": currency, "approximate": True}
+
+
+def total_json(total):
+    """A city's total at one CES: value, unit, currency, flags, scope and source."""
+    if total is None:
+        return None
+    data = {
+        "year": total.year,
+        "value": total.value,
+        "unit": total.unit,
+        "currency": total.currency or None,
+        "usd_value": total.usd if total.is_money else None,
+        "approximate": total.approximate,
+        "source_conversion": conversion_json(total.converted_value, total.converted_currency),
+        "scope": total.scope,
+        "pavilions_added": total.pavilions,
+        "source": source_ref(total.source),
+        "display": total.display,
+    }
+    if total.previous is not None:
+        data["previous"] = {
+            "year": total.previous.year,
+            "value": total.previous.value,
+            "currency": total.previous.currency or None,
+            "usd_value": total.previous.usd if total.is_money else None,
+            "approximate": total.previous.approximate,
+            "display": total.previous.display,
+        }
+        data["change"] = total.delta
+        data["change_display"] = total.delta_display or None
+    return data
+
+
+def cell_json(cell):
+    return {
+        "metric": cell.metric,
+        "label": metric_label(cell.metric),
+        "total": total_json(cell.total),
+        "recorded": cell.recorded,
+    }
+
+
+def figure_json(figure):
+    """One reported figure as a source states it (the pavilion and source pages)."""
+    money = figure.metric in MONEY_METRICS
+    return {
+        "id": figure.pk,
+        "metric": figure.metric,
+        "label": metric_label(figure.metric),
+        "year": figure.edition.year,
+        "city": figure.region.slug,
+        "pavilion": figure.pavilion.slug if figure.pavilion_id else None,
+        "scope": "pavilion" if figure.pavilion_id else "delegation",
+        "value": figure.value,
+        "unit": figure.currency if money else METRIC_UNITS[figure.metric],
+        "currency": figure.currency or None,
+        "usd_value": figure.usd_value,
+        "approximate": figure.approximate,
+        "source_conversion": conversion_json(figure.converted_value, figure.converted_currency),
+        "quote": figure.quote or None,
+        "note": localized(figure, "note") or None,
+        "source": source_ref(figure.source),
+        "display": (
+            format_money(figure.value, figure.currency, figure.approximate)
+            if money
+            else format_count(figure.value, figure.approximate)
+        ),
+    }
+
+
+def pavilion_row_json(p):
+    """A row of the pavilion table: reported figures (null: not reported) and coverage."""
+    return {
+        "year": p.edition.year,
+        "city": p.region.slug,
+        **pavilion_ref(p),
+        "kind": p.kind,
+        "reported": {
+            "companies": p.companies,
+            "companies_approximate": bool(p.companies_approximate),
+            "consultations": p.consultations,
+            "consultations_approximate": bool(p.consultations_approximate),
+            "consultation_value_usd": p.consultation_value_usd,
+            "consultation_value_approximate": bool(p.consultation_value_approximate),
+            "contract_value_usd": p.contract_value_usd,
+            "contract_value_approximate": bool(p.contract_value_approximate),
+            "mous": p.mous,
+            "award_winners": p.award_winners,
+        },
+        "recorded": {
+            "companies_named": p.companies_named,
+            "contracts": p.contracts_recorded,
+            "contract_value_usd": p.contract_value_recorded_usd,
+            "mous": p.mous_recorded,
+            "award_winners_named": p.award_winners_named,
+        },
+    }
+
+
+def delegation_json(d):
+    return {
+        "year": d.edition.year,
+        "city": city_json(d.region),
+        **bilingual(d, "leader"),
+        "departs_on": d.departs_on,
+        "returns_on": d.returns_on,
+        **bilingual(d, "summary"),
+        "source": source_ref(d.source),
+    }
+
+
+def agreement_json(a):
+    return {
+        "key": a.key,
+        "year": a.edition.year,
+        "city": city_json(a.region),
+        "signed_by_company": company_ref(a.company),
+        "kind": a.kind,
+        "status": a.status,
+        **bilingual(a, "partner"),
+        "partner_count": a.partner_count,
+        "signed_on": a.signed_on,
+        **bilingual(a, "subject"),
+        "source": source_ref(a.source),
+    }
+
+
+def contract_json(c):
+    return {
+        "key": c.key,
+        "year": c.edition.year,
+        "company": company_ref(c.company),
+        **bilingual(c, "counterparty"),
+        "amount": c.amount,
+        "currency": c.currency or None,
+        "approximate": c.approximate,
+        **bilingual(c, "subject"),
+        "source": source_ref(c.source),
+    }
+
+
+def award_json(a, streak=None):
+    data = {
+        "year": a.edition.year,
+        "company": company_ref(a.company),
+        "category_count": a.category_count,
+        **bilingual(a, "categories"),
+        "streak_reported": a.streak_reported,
+        "source": source_ref(a.source),
+    }
+    if streak is not None:
+        data["streak"] = streak
+    return data
+
+
+def exhibit_json(e):
+    return {
+        "year": e.edition.year,
+        "company": company_ref(e.company),
+        "pavilion": pavilion_ref(e.pavilion),
+        **bilingual(e, "showed"),
+        "source": source_ref(e.source),
+    }
+
+
+# -------------------------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of a results table: a city (`city`) or a CES (`year`), and its figures."""
+
+    cells: list
+    city: object = None
+    year: int | None = None
+
+    def as_json(self):
+        head = {"city": city_json(self.city)} if self.city else {"year": self.year}
+        return {**head, "figures": [cell_json(cell) for cell in self.cells]}
+
+
+@dataclass
+class HomePage:
+    cities: list
+    city: object
+    latest: int | None
+    city_latest: int | None
+    results: object
+    chart_years: list
+
+    @property
+    def headline(self):
+        """The chosen city's figures at its latest CES, each with its change."""
+        if not self.city_latest:
+            return []
+        return self.results.cells(self.city.pk, self.city_latest)
+
+    @property
+    def comparison(self):
+        """Every city at the latest CES."""
+        return [Row(self.results.cells(c.pk, self.latest), city=c) for c in self.cities]
+
+    def as_json(self):
+        return {
+            "city": city_json(self.city),
+            "year": self.city_latest,
+            "headline": [cell_json(cell) for cell in self.headline],
+            "cities": [city_json(c) for c in self.cities],
+            "trends": {
+                "years": self.chart_years,
+                "series": [
+                    {
+                        "city": c.slug,
+                        "metric": metric,
+                        "totals": [
+                            total_json(t)
+                            for t in self.results.series(c.pk, metric, self.chart_years)
+                        ],
+                    }
+                    for metric in HEADLINE_METRICS
+                    for c in self.cities
+                    if any(self.results.series(c.pk, metric, self.chart_years))
+                ],
+            },
+            "latest_year": self.latest,
+            "comparison": [row.as_json() for row in self.comparison],
+        }
+
+
+@dataclass
+class CityPage:
+    city: object
+    results: object
+    years: list
+    chart_years: list
+    colour_rank: int  # the city's place among the cities at CES, which picks its chart colour
+    delegations: object
+    pavilions: object
+    companies: object
+    agreements: object
+    awards: object
+
+    @property
+    def year_rows(self):
+        return [Row(self.results.cells(self.city.pk, year), year=year) for year in self.years]
+
+    def as_json(self):
+        return {
+            "city": {**city_json(self.city), "kind": self.city.kind},
+            "results": [row.as_json() for row in self.year_rows],
+            "delegations": [delegation_json(d) for d in self.delegations],
+            "pavilions": [pavilion_row_json(p) for p in self.pavilions],
+            "companies": [company_ref(c) for c in self.companies],
+            "awards": [award_json(a) for a in self.awards],
+            "agreements": [agreement_json(a) for a in self.agreements],
+        }
+
+
+@dataclass
+class EditionPage:
+    edition: object
+    cities: list
+    results: object
+    pavilions: object
+    delegations: object
+    agreements: object
+    awards: object
+    exhibits: object
+
+    @property
+    def comparison(self):
+        year = self.edition.year
+        return [Row(self.results.cells(c.pk, year), city=c) for c in self.cities]
+
+    def as_json(self):
+        e = self.edition
+        return {
+            "year": e.year,
+            "starts_on": e.starts_on,
+            "ends_on": e.ends_on,
+            **bilingual(e, "theme"),
+            "korean_exhibitors": e.korean_exhibitors,
+            "korean_exhibitors_approximate": e.korean_exhibitors_approximate,
+            "source": source_ref(e.source),
+            "previous_year": e.previous_year,
+            "next_year": e.next_year,
+            "cities": [row.as_json() for row in self.comparison],
+            "pavilions": [pavilion_row_json(p) for p in self.pavilions],
+            "delegations": [delegation_json(d) for d in self.delegations],
+            "exhibits": [exhibit_json(x) for x in self.exhibits],
+            "awards": [award_json(a) for a in self.awards],
+            "agreements": [agreement_json(a) for a in self.agreements],
+        }
+
+
+@dataclass
+class PavilionPage:
+    pavilion: object
+    awards: list
+
+    def as_json(self):
+        p = self.pavilion
+        return {
+            **pavilion_row_json(p),
+            **bilingual(p, "description"),
+            "source": source_ref(p.source),
+            "figures": [figure_json(f) for f in p.figures.all()],
+            "companies_by_region": [
+                {
+                    "region": city_json(c.region),
+                    "companies": c.companies,
+                    "approximate": c.approximate,
+                    "source": source_ref(c.source),
+                }
+                for c in p.regional_counts.all()
+            ],
+            "exhibits": [exhibit_json(e) for e in p.exhibits.all()],
+            "contracts": [contract_json(c) for c in p.contracts.all()],
+            "agreements": [agreement_json(a) for a in p.agreements.all()],
+            "awards": [award_json(a) for a in self.awards],
+        }
+
+
+def source_list_json(sources):
+    return {
+        "sources": [
+            {
+                **source_ref(s),
+                "published_on": s.published_on,
+                "language": s.language,
+                "figures": s.figure_count,
+                "records": s.record_count,
+            }
+            for s in sources
+        ]
+    }
+
+
+def source_json(source):
+    return {
+        **source_ref(source),
+        "published_on": source.published_on,
+        **bilingual(source, "date_note"),
+        "language": source.language,
+        "original_url": source.url or None,
+        "archived_copy": source.seed_file or None,
+        **bilingual(source, "summary"),
+        "figures": [figure_json(f) for f in source.figures.all()],
+        "pavilions": [pavilion_ref(p) for p in source.pavilions.all()],
+        "delegations": [delegation_json(d) for d in source.delegations.all()],
+        "exhibits": [exhibit_json(e) for e in source.exhibits.all()],
+        "contracts": [contract_json(c) for c in source.contracts.all()],
+        "agreements": [agreement_json(a) for a in source.agreements.all()],
+        "awards": [award_json(a) for a in source.awards.all()],
+    }
+
+
+def company_json(company):
+    return {
+        **company_ref(company),
+        "home_region": city_json(company.region),
+        **bilingual(company, "sector"),
+        **bilingual(company, "programme"),
+        "source": source_ref(company.source),
+        "exhibits": [exhibit_json(e) for e in company.exhibits.all()],
+        "awards": [award_json(a, streak) for a, streak in company.award_streaks()],
+        "contracts": [contract_json(c) for c in company.contracts.all()],
+        "agreements": [agreement_json(a) for a in company.agreements.all()],
+    }

@@ -1,0 +1,39 @@
+"""Figures and bilingual text in the page's language.
+
+{% count value approximate %}, {% money value "USD" approximate %}: a figure, or "not reported";
+{% localized obj "summary" %}: `summary_ko` or `summary_en` as the page reads, else the other;
+{% other_name obj %}: the name in the other language, marked with its `lang`.
+"""
+
+from django import template
+from django.utils.html import format_html
+
+from cesdash.formatting import format_count, format_money
+from delegations.bilingual import language_order, localized
+
+register = template.Library()
+
+
+@register.simple_tag
+def count(value, approximate=False):
+    return format_count(value, approximate)
+
+
+@register.simple_tag
+def money(value, currency, approximate=False):
+    return format_money(value, currency, approximate)
+
+
+@register.simple_tag(name="localized")
+def localized_tag(obj, field):
+    return localized(obj, field)
+
+
+@register.simple_tag
+def other_name(obj):
+    """The name the page does not read, when it differs: 대구 on an English page, and so on."""
+    first, other = language_order()
+    name = getattr(obj, f"name_{other}", "")
+    if not name or name == getattr(obj, f"name_{first}", ""):
+        return ""
+    return format_html('<span class="other-name" lang="{}">{}</span>', other, name)

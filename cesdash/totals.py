@@ -1,0 +1,186 @@
+"""A city's totals at each CES, as the home, city and edition pages show them.
+
+The database does the work (`ReportedFigure.objects.city_totals()`: which scope wins, the sums,
+the same figure at the last earlier CES that reported it); this module wraps each row so a page
+can show it in its language, and puts the itemised records counted for the same city and year
+beside it.
+"""
+
+from dataclasses import dataclass, field
+
+from cesdash.formatting import format_count, format_money
+from delegations.models import HEADLINE_METRICS, METRIC_UNITS, MONEY_METRICS, Metric, Source
+
+
+@dataclass(frozen=True)
+class Total:
+    """A city's figure at one CES, with where it comes from and what it covers."""
+
+    metric: str
+    year: int
+    value: int | None
+    currency: str
+    usd: int | None
+    approximate: bool
+    converted_value: int | None = None
+    converted_currency: str = ""
+    source: Source | None = None
+    figure_id: int | None = None  # the one figure behind the total, for a link to its row
+    pavilions: int = 0  # how many pavilions' figures were added up; 0 for a city-wide figure
+    previous: "Total | None" = None  # the same figure at the last earlier CES that reported it
+
+    @classmethod
+    def from_row(cls, row, sources):
+        """A row of `city_totals()`, its source looked up in `sources` (by primary key)."""
+        previous = None
+        if row["previous_year"] is not None:
+            previous = cls(
+                metric=row["metric"],
+                year=row["previous_year"],
+                value=row["previous_value"],
+                currency=row["previous_currency"] or "",
+                usd=row["previous_usd"],
+                approximate=bool(row["previous_approximate"]),
+            )
+        return cls(
+            metric=row["metric"],
+            year=row["year"],
+            value=row["value"],
+            currency=row["currency"] or "",
+            usd=row["usd"],
+            approximate=bool(row["approximate"]),
+            converted_value=row["converted_value"],
+            converted_currency=row["conversion_currency"] or "",
+            source=sources.get(row["first_source"]),
+            figure_id=row["first_figure"] if row["figures"] == 1 else None,
+            pavilions=row["pavilions"],
+            previous=previous,
+        )
+
+    @property
+    def is_money(self):
+        return self.metric in MONEY_METRICS
+
+    @property
+    def unit(self):
+        return self.currency if self.is_money else METRIC_UNITS[self.metric]
+
+    @property
+    def scope(self):
+        """'delegation' for the source's own city-wide total, else 'pavilions' (added up)."""
+        return "pavilions" if self.pavilions else "delegation"
+
+    @property
+    def display(self):
+        if self.is_money:
+            if self.value is None:  # pavilions reported in different currencies: USD only
+                return format_money(self.usd, "USD", self.approximate)
+            return format_money(self.value, self.currency, self.approximate)
+        return format_count(self.value, self.approximate)
+
+    @property
+    def converted_display(self):
+        if self.converted_value is None:
+            return ""
+        return format_money(self.converted_value, self.converted_currency, approximate=True)
+
+    @property
+    def chart_value(self):
+        """What a chart plots: counts as they are, money in USD (the source's own conversion)."""
+        return self.usd if self.is_money else self.value
+
+    # The change against `previous`: shown only where both are known.
+
+    @property
+    def comparable(self):
+        return (
+            self.previous is not None
+            and self.chart_value is not None
+            and self.previous.chart_value is not None
+        )
+
+    @property
+    def delta(self):
+        return self.chart_value - self.previous.chart_value if self.comparable else None
+
+    @property
+    def delta_display(self):
+        delta = self.delta
+        if delta is None:
+            return ""
+        sign = "+" if delta > 0 else "−" if delta < 0 else "±"
+        approximate = self.approximate or self.previous.approximate
+        if self.is_money:
+            return sign + format_money(abs(delta), "USD", approximate)
+        return sign + format_count(abs(delta), approximate)
+
+    @property
+    def direction(self):
+        delta = self.delta
+        if delta is None:
+            return "none"
+        return "up" if delta > 0 else "down" if delta < 0 else "same"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure of a results row: the reported total (None: not reported) and how many
+    itemised records of it are on record (None where the figure has no itemised kind)."""
+
+    metric: str
+    total: Total | None
+    recorded: int | None = None
+    earlier: Total | None = None  # where `total` is not reported: the last earlier CES's total
+
+    @property
+    def label(self):
+        return Metric(self.metric).label
+
+
+@dataclass
+class Results:
+    """Every total of the cities and years read, with the itemised counts beside them."""
+
+    totals: dict = field(default_factory=dict)  # (city id, year, metric) -> Total
+    recorded: dict = field(default_factory=dict)  # (city id, year, metric) -> count
+
+    @classmethod
+    def build(cls, total_rows, recorded_rows):
+        """From `city_totals()` rows and (city id, year, metric, count) tuples."""
+        total_rows = list(total_rows)
+        sources = Source.objects.in_bulk({row["first_source"] for row in total_rows})
+        totals = {
+            (row["region"], row["year"], row["metric"]): Total.from_row(row, sources)
+            for row in total_rows
+        }
+        recorded = {(city, year, metric): n for city, year, metric, n in recorded_rows}
+        return cls(totals, recorded)
+
+    def get(self, city_id, year, metric):
+        return self.totals.get((city_id, year, metric))
+
+    def cells(self, city_id, year):
+        """The headline figures of one city at one CES, in the order every table shows them."""
+        return [
+            Cell(
+                metric,
+                total := self.get(city_id, year, metric),
+                self.recorded.get((city_id, year, metric)),
+                None if total else self.last_before(city_id, year, metric),
+            )
+            for metric in HEADLINE_METRICS
+        ]
+
+    def last_before(self, city_id, year, metric):
+        """The city's total of `metric` at the last CES before `year` that reported it."""
+        years = [y for c, y, m in self.totals if c == city_id and m == metric and y < year]
+        return self.get(city_id, max(years), metric) if years else None
+
+    def years(self, city_id=None):
+        """The years with any total or record (of one city, or of all)."""
+        keys = list(self.totals) + list(self.recorded)
+        return sorted({year for city, year, _metric in keys if city_id in (None, city)})
+
+    def series(self, city_id, metric, years):
+        """Values to plot for every year in `years`: None (a gap) where not reported."""
+        return [self.get(city_id, year, metric) for year in years]

@@ -1,0 +1,241 @@
+"""The dashboard's pages and the analysts' tables.
+
+Every page view fetches one documented read (`cesdash.models`, or `Company.objects` for the
+company page) and renders it: as HTML, or as JSON at the page's `.json` twin. Every table view
+hands its read to `table_page`, which filters, sorts, pages and exports it.
+"""
+
+from functools import partial
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
+
+from . import charts, pages
+from .exports import table_page
+from .filters import (
+    AgreementFilter,
+    AwardFilter,
+    CompanyFilter,
+    ContractFilter,
+    ExhibitFilter,
+    ParticipationFilter,
+    PavilionFilter,
+)
+from .formatting import format_money, group
+from .models import Ces, City, PavilionResults, SourceRecords
+from .tables import (
+    AgreementTable,
+    AwardTable,
+    CompanyTable,
+    ContractTable,
+    ExhibitTable,
+    ParticipationTable,
+    PavilionTable,
+    pavilion_summary,
+)
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def found(read, *args):
+    """The read's result, or a 404 when what it names is not on record."""
+    try:
+        return read(*args)
+    except ObjectDoesNotExist:
+        raise Http404(_("Not on record.")) from None
+
+
+def respond(request, template, context, data, as_json):
+    """The page, or with `as_json` its JSON twin: `data()` gives what the page shows."""
+    if as_json:
+        return JsonResponse(data(), json_dumps_params={"ensure_ascii": False})
+    match = request.resolver_match
+    json_url = reverse(f"{match.url_name}-json", kwargs=match.kwargs)
+    if request.GET:
+        json_url += "?" + request.GET.urlencode()
+    return render(request, template, {**context, "json_url": json_url})
+
+
+# -------------------------------------------------------------------------------- pages
+
+
+def home(request, as_json=False):
+    """How did the latest CES go, for one city, against its earlier years and the others."""
+    page = found(City.objects.for_home, request.GET.get("city"))
+    context = {"page": page, "charts": None if as_json else charts.home_charts(page)}
+    return respond(request, "pages/home.html", context, page.as_json, as_json)
+
+
+def city(request, slug, as_json=False):
+    """A city's results year by year, trends, delegations, pavilions, companies, MOUs."""
+    page = found(City.objects.for_city_page, slug)
+    context = {
+        "page": page,
+        "charts": None if as_json else charts.city_charts(page),
+        "pavilion_table": pavilion_summary(page.pavilions),
+    }
+    return respond(request, "pages/city.html", context, page.as_json, as_json)
+
+
+def edition(request, year, as_json=False):
+    """One CES: every city's results and every pavilion side by side."""
+    page = found(Ces.objects.for_edition_page, year)
+    context = {"page": page, "pavilion_table": pavilion_summary(page.pavilions)}
+    return respond(request, "pages/edition.html", context, page.as_json, as_json)
+
+
+def pavilion(request, year, slug, as_json=False):
+    """A pavilion: its reported figures with sources, and the itemised records beside them."""
+    page = found(PavilionResults.objects.for_pavilion_page, year, slug)
+    return respond(request, "pages/pavilion.html", {"page": page}, page.as_json, as_json)
+
+
+def company(request, slug, as_json=False):
+    """Every CES a company exhibited at, its awards with streaks, contracts and MOUs."""
+    company = found(Company.objects.for_company_page, slug)
+    data = partial(pages.company_json, company)
+    return respond(request, "pages/company.html", {"company": company}, data, as_json)
+
+
+def source_list(request, as_json=False):
+    """Every article, with how many figures and records come from it."""
+    sources = SourceRecords.objects.for_sources_page()
+    data = partial(pages.source_list_json, sources)
+    return respond(request, "pages/source_list.html", {"sources": sources}, data, as_json)
+
+
+def source(request, key, as_json=False):
+    """One article and every figure and record taken from it."""
+    source = found(SourceRecords.objects.for_source_page, key)
+    data = partial(pages.source_json, source)
+    return respond(request, "pages/source.html", {"source": source}, data, as_json)
+
+
+def healthz(request):
+    """200 while the process is up: for load balancers and `make run`'s users."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# ------------------------------------------------------------------------------- tables
+
+
+def pavilion_list(request):
+    """The pavilion results table: `?year=2024&city=daegu`, sorted, paged, and exported."""
+    return table_page(
+        request,
+        table_class=PavilionTable,
+        queryset=PavilionResults.objects.for_pavilions_table(),
+        filterset_class=PavilionFilter,
+        name="pavilions",
+        title=_("Pavilion results"),
+        lede=_(
+            "One row per pavilion: the totals the sources report, then how many of the "
+            "itemised records are named."
+        ),
+    )
+
+
+def company_list(request):
+    return table_page(
+        request,
+        table_class=CompanyTable,
+        queryset=Company.objects.for_companies_table(),
+        filterset_class=CompanyFilter,
+        name="companies",
+        title=_("Companies"),
+        lede=_(
+            "Every company the sources name, with the records of what it did at CES. "
+            "The sources usually name only a few of the companies they count."
+        ),
+    )
+
+
+def exhibit_list(request):
+    return table_page(
+        request,
+        table_class=ExhibitTable,
+        queryset=Exhibit.objects.for_exhibits_table(),
+        filterset_class=ExhibitFilter,
+        name="exhibits",
+        title=_("Exhibits"),
+        lede=_(
+            "Which company exhibited at which CES, in which city's pavilion, and what it showed."
+        ),
+    )
+
+
+def contract_totals(contracts):
+    """The filtered contracts' sums, one a currency: the figures to check a download against."""
+    return [
+        (
+            ngettext(
+                "Total in %(currency)s (%(count)d contract)",
+                "Total in %(currency)s (%(count)d contracts)",
+                row["contracts"],
+            )
+            % {"currency": row["currency"], "count": row["contracts"]},
+            f"{format_money(row['total'], row['currency'])} ({group(row['total'])})",
+        )
+        for row in contracts.totals_by_currency()
+    ]
+
+
+def contract_list(request):
+    return table_page(
+        request,
+        table_class=ContractTable,
+        queryset=Contract.objects.for_contracts_table(),
+        filterset_class=ContractFilter,
+        name="contracts",
+        title=_("Contracts"),
+        lede=_(
+            "Contracts companies signed at CES, each in the currency the source gives. "
+            "Amounts in different currencies are never added up."
+        ),
+        summary=contract_totals,
+    )
+
+
+def agreement_list(request):
+    """MOUs and agreements signed on the CES trips, by cities and by their companies."""
+    return table_page(
+        request,
+        table_class=AgreementTable,
+        queryset=Agreement.objects.for_agreements_table(),
+        filterset_class=AgreementFilter,
+        name="agreements",
+        title=_("MOUs and agreements"),
+        lede=_("Who signed what with whom, on which CES trip."),
+    )
+
+
+def award_list(request):
+    return table_page(
+        request,
+        table_class=AwardTable,
+        queryset=InnovationAward.objects.for_awards_table(),
+        filterset_class=AwardFilter,
+        name="awards",
+        title=_("Innovation Awards"),
+        lede=_("CES Innovation Awards won by the companies on record, year by year."),
+    )
+
+
+def participation(request):
+    years = Company.objects.participation_years()
+    return table_page(
+        request,
+        table_class=ParticipationTable,
+        queryset=Company.objects.for_participation_table(years),
+        filterset_class=ParticipationFilter,
+        name="participation",
+        title=_("Participation by year"),
+        lede=_("Who came back, and with what result: one row per company, one column per CES."),
+        table_kwargs={"years": years},
+    )
