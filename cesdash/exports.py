@@ -23,7 +23,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import F
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import NullIf
 from django.http import FileResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -354,13 +356,18 @@ def sortable(table, alias):
 
 def nulls_last(queryset):
     """The same order with empty cells last in both directions, as on PostgreSQL and SQLite
-    alike (their defaults differ), so a page and its export read the same on both."""
+    alike (their defaults differ), so a page and its export read the same on both. Blank text
+    is an empty cell too: it sorts with NULL, not before "A"."""
     ordering = []
     for field in queryset.query.order_by:
         if isinstance(field, str) and field.lstrip("-") not in ("?", ""):
             name = field.lstrip("-")
+            expression = F(name)
+            model_field = Accessor(name).get_field(queryset.model)
+            if isinstance(model_field, models.CharField | models.TextField):
+                expression = NullIf(expression, Value(""))
             descending = field.startswith("-")
-            ordering.append(getattr(F(name), "desc" if descending else "asc")(nulls_last=True))
+            ordering.append(getattr(expression, "desc" if descending else "asc")(nulls_last=True))
         else:
             ordering.append(field)
     return queryset.order_by(*ordering)
