@@ -83,6 +83,8 @@ def total_json(total):
         "scope": total.scope,
         "pavilions_added": total.pavilions,
         "source": source_ref(total.source),
+        # The row of the source page that states the figure, where one figure is behind it.
+        "figure_url": f"{url(total.source)}#figure-{total.figure_id}" if total.figure_id else None,
         "display": total.display,
     }
     if total.previous is not None:

@@ -96,7 +96,7 @@ class CountColumn(tables.Column):
 
     def __init__(self, *args, approximate=None, **kwargs):
         self.approximate = approximate
-        kwargs.setdefault("default", None)
+        kwargs.setdefault("default", _("not reported"))
         kwargs.setdefault("attrs", NUMBER)
         super().__init__(*args, **kwargs)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from pagetext import body_rows
 
 BOM = "\ufeff"
 
@@ -54,17 +55,27 @@ def test_unknown_export_format_is_a_400_with_a_message(client, world):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", ["about 750", "$7.28 million", "$140 million", "not reported"]),
-        ("ko", ["약 750", "728만 달러", "1억 4,000만 달러", "미보고"]),
+        ("en", [["2024", "Daegu", "16", "not reported", "$140 million"],
+                ["2024", "Jeonbuk", "20", "not reported", "not reported"],
+                ["2019", "Daegu", "25", "about 750", "not reported"]]),
+        ("ko", [["2024", "대구", "16", "미보고", "1억 4,000만 달러"],
+                ["2024", "전북", "20", "미보고", "미보고"],
+                ["2019", "대구", "25", "약 750", "미보고"]]),
     ],
-)
+)  # fmt: skip
 def test_page_shows_the_figures_in_the_page_language(client, world, language, expected):
     response = client.get("/pavilions/", headers={"accept-language": language})
 
-    html = response.content.decode()
+    rows = body_rows(response.content.decode())
     assert response.status_code == 200
-    for text in expected:
-        assert text in html
+    # Year, city, companies, consultations, consultation value: an unknown figure is "not
+    # reported" in its own cell, never 0 or a dash.
+    assert [[row[0], row[1], row[3], row[4], row[5]] for row in rows] == expected
+    assert [row[6] for row in rows] == (
+        ["not reported", "not reported", "$7.28 million"]
+        if language == "en"
+        else ["미보고", "미보고", "728만 달러"]
+    )
 
 
 def test_page_query_count_does_not_grow_with_pavilions(

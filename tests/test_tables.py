@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.utils import translation
+from pagetext import body_rows
 
 from cesdash.tables import (
     AgreementTable,
@@ -30,15 +31,6 @@ TABLES = {
     "/participation/": ParticipationTable,
     "/agreements/": AgreementTable,
 }
-
-
-def body_rows(html):
-    """The text of each cell of each body row of the page's table."""
-    tbody = html.split("<tbody", 1)[1].split("</tbody>", 1)[0]
-    return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", tbody, re.S)
-    ]
 
 
 @pytest.fixture
