@@ -127,22 +127,12 @@ def trend_chart(dom_id, results, regions, metric, years, colours):
         totals = results.series(region.pk, metric, years)
         if not any(totals):
             continue
-        values = [t.chart_value if t else None for t in totals]
         fig.add_trace(
-            go.Bar(
+            _bars(
+                totals,
+                labels,
+                colours[region.pk],
                 name=region.name,
-                x=labels,
-                y=values,
-                marker={
-                    "color": colours[region.pk],
-                    "pattern": {"shape": ["/" if t and t.approximate else "" for t in totals]},
-                },
-                text=[_short(t) for t in totals],
-                textposition="outside",
-                textfont={"size": 11},
-                constraintext="none",
-                cliponaxis=False,
-                customdata=[t.display if t else _("not reported") for t in totals],
                 hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
             )
         )
@@ -174,19 +164,10 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
     totals = [results.get(region.pk, year, metric) for region in regions]
     names = [region.name for region in regions]
     fig = go.Figure(
-        go.Bar(
-            x=names,
-            y=[t.chart_value if t else None for t in totals],
-            marker={
-                "color": [colours[r.pk] for r in regions],
-                "pattern": {"shape": ["/" if t and t.approximate else "" for t in totals]},
-            },
-            text=[_short(t) for t in totals],
-            textposition="outside",
-            textfont={"size": 11},
-            constraintext="none",
-            cliponaxis=False,
-            customdata=[t.display if t else _("not reported") for t in totals],
+        _bars(
+            totals,
+            names,
+            [colours[r.pk] for r in regions],
             hovertemplate="%{x}: %{customdata}<extra></extra>",
             showlegend=False,
         )
@@ -208,6 +189,26 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
         rows=[{"label": n, "cells": [t]} for n, t in zip(names, totals, strict=True)],
         sources=list(sources.values()),
         empty=not any(totals),
+    )
+
+
+def _bars(totals, x, colour, **options):
+    """A bar per total, labelled with its figure; approximate figures hatched, and a gap with
+    'not reported' in the hover where there is no total."""
+    return go.Bar(
+        x=x,
+        y=[t.chart_value if t else None for t in totals],
+        marker={
+            "color": colour,
+            "pattern": {"shape": ["/" if t and t.approximate else "" for t in totals]},
+        },
+        text=[_short(t) for t in totals],
+        textposition="outside",
+        textfont={"size": 11},
+        constraintext="none",
+        cliponaxis=False,
+        customdata=[t.display if t else _("not reported") for t in totals],
+        **options,
     )
 
 
