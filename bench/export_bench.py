@@ -102,7 +102,7 @@ def export(table, fmt):
     from django.test import RequestFactory
     from django.utils import translation
 
-    from companies import views
+    from cesdash import views
 
     view = {"contracts": views.contract_list, "companies": views.company_list}[table]
     request = RequestFactory().get(f"/{table}/", {"_export": fmt})

@@ -40,7 +40,7 @@ from django_tables2.utils import Accessor, OrderBy
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from cesdash.formatting import localized
+from delegations.bilingual import localized
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 FORMATS = (CSV, XLSX, JSON)

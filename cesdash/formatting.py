@@ -4,16 +4,13 @@ Exports never go through here: they carry raw numbers.
 """
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from delegations.bilingual import is_english
 
 KOREAN_UNITS = [(10**12, "조"), (10**8, "억"), (10**4, "만")]
 CURRENCY_KO = {"USD": "달러", "KRW": "원"}
 CURRENCY_EN = {"USD": "$", "KRW": "₩"}
-
-
-def is_english():
-    return (get_language() or "ko").startswith("en")
 
 
 def group(value):
@@ -79,9 +76,3 @@ def short_money(usd):
     if usd >= 10**4:
         return f"{group(usd // 10**4)}만 달러"
     return f"{group(usd)} 달러"
-
-
-def localized(obj, field):
-    """`obj.<field>_ko` or `obj.<field>_en`, whichever the page's language reads, else the other."""
-    first, second = ("en", "ko") if is_english() else ("ko", "en")
-    return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "")

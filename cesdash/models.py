@@ -158,7 +158,7 @@ class CesQuerySet(models.QuerySet):
             delegations=edition.delegations.select_related("region", "source"),
             agreements=edition.agreements.select_related("region", "company", "source"),
             awards=edition.awards.select_related("company__region", "source"),
-            exhibits=edition.exhibits.select_related("company", "pavilion", "source"),
+            exhibits=edition.exhibits.select_related("company", "pavilion__edition", "source"),
         )
 
 
@@ -193,7 +193,10 @@ class PavilionResultsQuerySet(PavilionQuerySet):
             self.for_pavilions_table()
             .prefetch_related(
                 Prefetch(
-                    "figures", ReportedFigure.objects.select_related("source").order_by("metric")
+                    "figures",
+                    ReportedFigure.objects.select_related("edition", "region", "source").order_by(
+                        "metric"
+                    ),
                 ),
                 Prefetch(
                     "regional_counts",
@@ -259,7 +262,10 @@ class SourceRecordsQuerySet(models.QuerySet):
             ),
             Prefetch("contracts", Contract.objects.select_related("edition", "company")),
             Prefetch("awards", InnovationAward.objects.select_related("edition", "company")),
-            Prefetch("exhibits", Exhibit.objects.select_related("edition", "company", "pavilion")),
+            Prefetch(
+                "exhibits",
+                Exhibit.objects.select_related("edition", "company", "pavilion__edition"),
+            ),
         ).get(key=key)
 
 

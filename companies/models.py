@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from delegations.bilingual import BilingualNameMixin
+from delegations.bilingual import BilingualNameMixin, localized
 from delegations.models import Currency, Edition, Pavilion, Region, Source
 from delegations.subqueries import count_of, sum_of
 
@@ -292,7 +292,7 @@ class Contract(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.company} – {self.counterparty_en or self.counterparty_ko or '?'}"
+        return f"{self.company} – {localized(self, 'counterparty') or '?'}"
 
     def natural_key(self):
         return (self.key,)
@@ -491,7 +491,7 @@ class Agreement(models.Model):
 
     def __str__(self):
         signer = self.company or self.region
-        return f"{signer} – {self.partner_en or self.partner_ko} (CES {self.edition.year})"
+        return f"{signer} – {localized(self, 'partner')} (CES {self.edition.year})"
 
     def natural_key(self):
         return (self.key,)

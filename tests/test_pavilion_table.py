@@ -36,15 +36,6 @@ def test_csv_export_headers_and_names_follow_korean(client, world):
     assert lines[1].startswith("2024,대구,대구공동관,16,,140000000,")
 
 
-def test_csv_export_follows_the_sort_in_the_url(client, world):
-    response = client.get(
-        "/pavilions/?sort=companies&_export=csv", headers={"accept-language": "en"}
-    )
-
-    rows = b"".join(response.streaming_content).decode("utf-8").splitlines()[1:]
-    assert [row.split(",")[3] for row in rows] == ["16", "20", "25"]
-
-
 def test_unknown_export_format_is_a_400_with_a_message(client, world):
     response = client.get("/pavilions/?_export=latex", headers={"accept-language": "en"})
 
@@ -76,19 +67,6 @@ def test_page_shows_the_figures_in_the_page_language(client, world, language, ex
         if language == "en"
         else ["미보고", "미보고", "728만 달러"]
     )
-
-
-def test_page_query_count_does_not_grow_with_pavilions(
-    client, world, make_pavilion, make_region, make_figure, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(4):
-        client.get("/pavilions/")
-    for n in range(10):
-        region = make_region(f"city-{n}", f"도시{n}", f"City {n}")
-        pavilion = make_pavilion(2024, region, f"관{n}", f"Hall {n}")
-        make_figure(pavilion, "companies", n)
-    with django_assert_max_num_queries(4):
-        client.get("/pavilions/")
 
 
 def test_healthz_answers_ok(client, db):
