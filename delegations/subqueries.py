@@ -14,13 +14,9 @@ def _grouped(model, filters):
     return model.objects.filter(**filters).order_by().annotate(_one=models.Value(1)).values("_one")
 
 
-def count_of(model, distinct=None, **filters):
-    """How many `model` rows match `filters` (`OuterRef` allowed): 0 where there are none.
-
-    `distinct` counts distinct values of that field instead of rows.
-    """
-    counted = Count(distinct, distinct=True) if distinct else Count("pk")
-    rows = _grouped(model, filters).annotate(n=counted).values("n")[:1]
+def count_of(model, **filters):
+    """How many `model` rows match `filters` (`OuterRef` allowed): 0 where there are none."""
+    rows = _grouped(model, filters).annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
 
