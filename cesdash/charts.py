@@ -207,9 +207,16 @@ def _bars(totals, x, colour, **options):
         textfont={"size": 11},
         constraintext="none",
         cliponaxis=False,
-        customdata=[t.display if t else _("not reported") for t in totals],
+        customdata=[_hover(t) for t in totals],
         **options,
     )
+
+
+def _hover(total):
+    """The figure in full, with its parts where pavilions were added up."""
+    if total is None:
+        return _("not reported")
+    return f"{total.display} = {total.scope_display}" if total.is_sum else total.display
 
 
 def _short(total):

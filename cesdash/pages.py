@@ -68,11 +68,38 @@ def conversion_json(value, currency):
     return {"value": value, "currency": currency, "approximate": True}
 
 
-def total_json(total):
-    """A city's total at one CES: value, unit, currency, flags, scope and source."""
+def scope_json(total):
+    """What a total covers: the whole delegation, or which pavilions added up to what."""
+    return {
+        "kind": total.scope,
+        "pavilions": [
+            {"kind": kind, "count": count, "value": value} for kind, count, value in total.parts
+        ],
+        "display": str(total.scope_display),
+    }
+
+
+def earlier_json(total):
     if total is None:
         return None
-    data = {
+    return {
+        "year": total.year,
+        "value": total.value,
+        "currency": total.currency or None,
+        "usd_value": total.usd if total.is_money else None,
+        "approximate": total.approximate,
+        "scope": scope_json(total),
+        "display": total.display,
+    }
+
+
+def total_json(total):
+    """A city's total at one CES: value, unit, currency, flags, scope and source, and the
+    earlier totals it is shown against (`like`: the same scope, the only one a `change` is
+    computed against; `previous`: the last earlier total, of whatever scope)."""
+    if total is None:
+        return None
+    return {
         "year": total.year,
         "value": total.value,
         "unit": total.unit,
@@ -80,25 +107,16 @@ def total_json(total):
         "usd_value": total.usd if total.is_money else None,
         "approximate": total.approximate,
         "source_conversion": conversion_json(total.converted_value, total.converted_currency),
-        "scope": total.scope,
-        "pavilions_added": total.pavilions,
+        "scope": scope_json(total),
         "source": source_ref(total.source),
         # The row of the source page that states the figure, where one figure is behind it.
         "figure_url": f"{url(total.source)}#figure-{total.figure_id}" if total.figure_id else None,
         "display": total.display,
+        "previous": earlier_json(total.previous),
+        "like": earlier_json(total.like),
+        "change": total.delta,
+        "change_display": total.delta_display or None,
     }
-    if total.previous is not None:
-        data["previous"] = {
-            "year": total.previous.year,
-            "value": total.previous.value,
-            "currency": total.previous.currency or None,
-            "usd_value": total.previous.usd if total.is_money else None,
-            "approximate": total.previous.approximate,
-            "display": total.previous.display,
-        }
-        data["change"] = total.delta
-        data["change_display"] = total.delta_display or None
-    return data
 
 
 def cell_json(cell):

@@ -8,8 +8,26 @@ beside it.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from cesdash.formatting import format_count, format_money
-from delegations.models import HEADLINE_METRICS, METRIC_UNITS, MONEY_METRICS, Metric, Source
+from delegations.models import (
+    HEADLINE_METRICS,
+    METRIC_UNITS,
+    MONEY_METRICS,
+    Metric,
+    Pavilion,
+    Source,
+)
+
+
+def scope_parts(row, prefix=""):
+    """(kind, pavilions, value) of each kind of pavilion a `city_totals()` row adds up."""
+    return tuple(
+        (kind, row[f"{prefix}{kind}_pavilions"], row[f"{prefix}{kind}_value"])
+        for kind in Pavilion.Kind
+        if row[f"{prefix}{kind}_pavilions"]
+    )
 
 
 @dataclass(frozen=True)
@@ -26,22 +44,28 @@ class Total:
     converted_currency: str = ""
     source: Source | None = None
     figure_id: int | None = None  # the one figure behind the total, for a link to its row
-    pavilions: int = 0  # how many pavilions' figures were added up; 0 for a city-wide figure
+    # (kind, pavilions, value) for each kind of pavilion added up; empty for a city-wide figure.
+    parts: tuple = ()
     previous: "Total | None" = None  # the same figure at the last earlier CES that reported it
+    like: "Total | None" = None  # ... at the last earlier CES whose total has the same scope
 
     @classmethod
     def from_row(cls, row, sources):
         """A row of `city_totals()`, its source looked up in `sources` (by primary key)."""
-        previous = None
-        if row["previous_year"] is not None:
-            previous = cls(
+
+        def earlier(prefix, parts=()):
+            if row[f"{prefix}year"] is None:
+                return None
+            return cls(
                 metric=row["metric"],
-                year=row["previous_year"],
-                value=row["previous_value"],
-                currency=row["previous_currency"] or "",
-                usd=row["previous_usd"],
-                approximate=bool(row["previous_approximate"]),
+                year=row[f"{prefix}year"],
+                value=row[f"{prefix}value"],
+                currency=row[f"{prefix}currency"] or "",
+                usd=row[f"{prefix}usd"],
+                approximate=bool(row[f"{prefix}approximate"]),
+                parts=parts,
             )
+
         return cls(
             metric=row["metric"],
             year=row["year"],
@@ -53,8 +77,9 @@ class Total:
             converted_currency=row["conversion_currency"] or "",
             source=sources.get(row["first_source"]),
             figure_id=row["first_figure"] if row["figures"] == 1 else None,
-            pavilions=row["pavilions"],
-            previous=previous,
+            parts=scope_parts(row),
+            previous=earlier("previous_", scope_parts(row, "previous_")),
+            like=earlier("like_", scope_parts(row, "like_")),
         )
 
     @property
@@ -66,17 +91,41 @@ class Total:
         return self.currency if self.is_money else METRIC_UNITS[self.metric]
 
     @property
+    def pavilions(self):
+        return sum(count for _kind, count, _value in self.parts)
+
+    @property
     def scope(self):
         """'delegation' for the source's own city-wide total, else 'pavilions' (added up)."""
-        return "pavilions" if self.pavilions else "delegation"
+        return "pavilions" if self.parts else "delegation"
+
+    @property
+    def is_sum(self):
+        return self.pavilions > 1
+
+    @property
+    def scope_display(self):
+        """What the total covers: 'whole delegation', 'main pavilion', or its parts added up
+        ('main pavilion 25 + sports pavilion 14')."""
+        if not self.parts:
+            return _("whole delegation")
+        if not self.is_sum:
+            return Pavilion.Kind(self.parts[0][0]).label
+        return " + ".join(
+            f"{Pavilion.Kind(kind).label}{f' ×{count}' if count > 1 else ''} {self.format(value)}"
+            for kind, count, value in self.parts
+        )
+
+    def format(self, value, approximate=False):
+        if self.is_money:
+            return format_money(value, self.currency, approximate)
+        return format_count(value, approximate)
 
     @property
     def display(self):
-        if self.is_money:
-            if self.value is None:  # pavilions reported in different currencies: USD only
-                return format_money(self.usd, "USD", self.approximate)
-            return format_money(self.value, self.currency, self.approximate)
-        return format_count(self.value, self.approximate)
+        if self.is_money and self.value is None:  # pavilions in different currencies: USD only
+            return format_money(self.usd, "USD", self.approximate)
+        return self.format(self.value, self.approximate)
 
     @property
     def converted_display(self):
@@ -89,19 +138,27 @@ class Total:
         """What a chart plots: counts as they are, money in USD (the source's own conversion)."""
         return self.usd if self.is_money else self.value
 
-    # The change against `previous`: shown only where both are known.
+    # The change against `like`, the last earlier total of the same scope: shown only where
+    # both are known. `previous` of another scope is shown beside it, never subtracted.
 
     @property
     def comparable(self):
         return (
-            self.previous is not None
+            self.like is not None
             and self.chart_value is not None
-            and self.previous.chart_value is not None
+            and self.like.chart_value is not None
         )
 
     @property
+    def previous_in_another_scope(self):
+        """The last earlier total, where it covers something else than this one."""
+        if self.previous is None or (self.like and self.like.year == self.previous.year):
+            return None
+        return self.previous
+
+    @property
     def delta(self):
-        return self.chart_value - self.previous.chart_value if self.comparable else None
+        return self.chart_value - self.like.chart_value if self.comparable else None
 
     @property
     def delta_display(self):
@@ -109,7 +166,7 @@ class Total:
         if delta is None:
             return ""
         sign = "+" if delta > 0 else "−" if delta < 0 else "±"
-        approximate = self.approximate or self.previous.approximate
+        approximate = self.approximate or self.like.approximate
         if self.is_money:
             return sign + format_money(abs(delta), "USD", approximate)
         return sign + format_count(abs(delta), approximate)

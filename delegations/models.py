@@ -467,10 +467,15 @@ class ReportedFigureQuerySet(models.QuerySet):
         of their charts, with the same figure at the last earlier CES that reported it.
 
         A city-wide figure (no pavilion) is the source's own total and wins; where there is none,
-        the city's pavilions are added up (`pavilions` says how many). Amounts are added only
-        in one currency (`value` is NULL across currencies) and in USD only when every figure
-        has a USD value. `previous_*` come from the last earlier CES with a total for the same
-        figure, never from a year that reported nothing, which would be a fake change from 0.
+        the city's pavilions are added up: `<kind>_pavilions` says how many of each kind and
+        `<kind>_value` what they add up to, so the scope of a total is always known. Amounts are
+        added only in one currency (`value` is NULL across currencies) and in USD only when every
+        figure has a USD value.
+
+        `previous_*` come from the last earlier CES with a total for the same figure, never from
+        a year that reported nothing, which would be a fake change from 0; `like_*` from the last
+        earlier CES whose total has the same scope (the whole delegation, or the same kinds of
+        pavilion), the only one a change may be computed against.
         """
         city_wide = ReportedFigure.objects.filter(
             edition=OuterRef("edition"),
@@ -491,6 +496,14 @@ class ReportedFigureQuerySet(models.QuerySet):
                 first_source=Min("source"),
                 first_figure=Min("pk"),
                 conversion_currency=Max("converted_currency"),
+                **{
+                    f"{kind}_pavilions": Count("pavilion", filter=Q(pavilion__kind=kind))
+                    for kind in Pavilion.Kind
+                },
+                **{
+                    f"{kind}_value": Sum("value", filter=Q(pavilion__kind=kind))
+                    for kind in Pavilion.Kind
+                },
             )
             .annotate(
                 value=Case(When(currencies__lte=1, then=Sum("value"))),
@@ -503,13 +516,21 @@ class ReportedFigureQuerySet(models.QuerySet):
                 ),
             )
         )
-        earlier = {"partition_by": [F("region"), F("metric")], "order_by": F("year").asc()}
+        scope = [F(f"{kind}_pavilions") for kind in Pavilion.Kind]
+        windows = {
+            "previous": [F("region"), F("metric")],
+            "like": [F("region"), F("metric"), *scope],
+        }
+        carried = ["year", "value", "currency", "usd", "approximate"]
+        carried += [f"{kind}_{part}" for part in ("pavilions", "value") for kind in Pavilion.Kind]
         return rows.annotate(
-            previous_year=models.Window(Lag("year"), **earlier),
-            previous_value=models.Window(Lag("value"), **earlier),
-            previous_currency=models.Window(Lag("currency"), **earlier),
-            previous_usd=models.Window(Lag("usd"), **earlier),
-            previous_approximate=models.Window(Lag("approximate"), **earlier),
+            **{
+                f"{window}_{column}": models.Window(
+                    Lag(column), partition_by=partition, order_by=F("year").asc()
+                )
+                for window, partition in windows.items()
+                for column in carried
+            }
         ).order_by("region", "year", "metric")
 
 

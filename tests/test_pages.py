@@ -1,8 +1,10 @@
 """The dashboard pages: the figures they show for a small dataset, in Korean and in English."""
 
+import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.utils import translation
 from pagetext import main, text
 
@@ -35,7 +37,9 @@ def test_home_headline_in_korean(client, world, city_wide_2023):
     assert "1억 4,000만 달러 (약 1,881억 8,000만 원)" in page
     assert "첫 보도 연도" in page
     assert "CES 2019: 728만 달러" in page
-    assert "CES 2023(5) 대비 +3" in page
+    # 2024's 8 is the pavilion's, 2023's 5 the whole delegation's: shown side by side, no change.
+    assert "CES 2023: 5 (참가단 전체) · 비교하지 않음: 집계 범위가 다릅니다 (올해: 공동관)" in page
+    assert "+3" not in page
     assert "CES 2019: 약 750" in page
 
 
@@ -48,7 +52,11 @@ def test_home_headline_in_english(client, world, city_wide_2023):
     assert "−9 against CES 2019 (25)" in page
     assert "$140 million (about ₩188.18 billion)" in page
     assert "CES 2019: $7.28 million" in page
-    assert "+3 against CES 2023 (5)" in page
+    assert (
+        "CES 2023: 5 (whole delegation) · not compared: it covers something else "
+        "(this year: main pavilion)" in page
+    )
+    assert "+3" not in page
     assert "not reported" in page
 
 
@@ -226,3 +234,41 @@ def test_pages_are_served_under_a_strict_script_policy(client, world):
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-eval" not in policy
+
+
+@pytest.mark.parametrize(
+    ("language", "change", "other"),
+    [
+        ("en", "−24 against CES 2018 (40)",
+         "CES 2019: 39 (main pavilion 25 + sports pavilion 14) · not compared"),
+        ("ko", "CES 2018(40) 대비 −24",
+         "CES 2019: 39 (공동관 25 + 스포츠 공동관 14) · 비교하지 않음"),
+    ],
+)  # fmt: skip
+def test_a_change_is_computed_only_against_the_same_scope(client, db, language, change, other):
+    """Daegu's 16 companies of 2024 were one pavilion; 2019's 39 two pavilions added up. The
+    card compares 16 with 2018's single pavilion and shows 2019 beside it, never 16 − 39."""
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    response = client.get("/?city=daegu", headers={"accept-language": language})
+    page = text_of(response)
+    card = page.split("CES 2024", 2)[1]
+
+    assert change in card and other in card
+    assert "−23" not in page
+    companies = client.get("/index.json?city=daegu").json()["headline"][0]["total"]
+    assert (companies["value"], companies["like"]["year"], companies["change"]) == (16, 2018, -24)
+    assert companies["previous"]["scope"]["pavilions"] == [
+        {"kind": "main", "count": 1, "value": 25},
+        {"kind": "sports", "count": 1, "value": 14},
+    ]
+
+
+def test_a_total_that_is_a_sum_says_so_in_its_cell_and_chart(client, db):
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    response = client.get("/cities/daegu/", headers={"accept-language": "ko"})
+    row = re.search(r"CES 2019</a></th>(.*?)</tr>", main(response), re.S).group(1)
+
+    assert text(row).startswith("39 = 공동관 25 + 스포츠 공동관 14")
+    trend = re.search(r'id="trend-companies-data"[^>]*>(.*?)</script>', response.content.decode())
+    hover = json.loads(trend.group(1))["data"][0]["customdata"]
+    assert "39 = 공동관 25 + 스포츠 공동관 14" in hover
