@@ -67,6 +67,13 @@ def neutralise(value):
     return value
 
 
+def csv_cell(value):
+    """A CSV cell: booleans as TRUE and FALSE, which spreadsheets read as booleans."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return neutralise(value)
+
+
 def raw(value):
     """A raw cell value: None stays empty, numbers stay numbers, everything else is text."""
     if value is None or isinstance(value, bool | int | float | Decimal):
@@ -91,6 +98,11 @@ def export_columns(table):
 
 def headers(table):
     return [force_str(column.header) for column in export_columns(table)]
+
+
+def keys(table):
+    """The columns' names: JSON keys that stay the same whatever the language."""
+    return [column.name for column in export_columns(table)]
 
 
 def value_rows(table):
@@ -184,7 +196,7 @@ def csv_chunks(table, language):
         buffer.write("\ufeff")
         writer.writerow([neutralise(h) for h in headers(table)])
         for batch in value_rows(table):
-            writer.writerows([[neutralise(value) for value in row] for row in batch])
+            writer.writerows([[csv_cell(value) for value in row] for row in batch])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -193,14 +205,15 @@ def csv_chunks(table, language):
 
 
 def json_chunks(table, language):
-    """A JSON list of objects keyed by the column headers, one chunk a batch."""
+    """A JSON list of objects keyed by the column names (the same in every language; names and
+    labels in the values follow `language`), one chunk a batch."""
     with translation.override(language):
-        keys = headers(table)
+        names = keys(table)
         yield "["
         separator = "\n"
         for batch in value_rows(table):
             objects = [
-                json.dumps(dict(zip(keys, map(raw, row), strict=True)), ensure_ascii=False)
+                json.dumps(dict(zip(names, map(raw, row), strict=True)), ensure_ascii=False)
                 for row in batch
             ]
             yield separator + ",\n".join(objects)

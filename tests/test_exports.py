@@ -82,6 +82,8 @@ def csv_rows(response):
 
 def as_csv(value):
     """An XLSX or JSON cell as the CSV writes it."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     return "" if value is None else str(value)
 
 
@@ -93,10 +95,10 @@ def test_contracts_csv_is_the_whole_table_in_english(client, contracts):
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="contracts_{today}.csv"'
     assert text_of(response) == BOM + CONTRACT_HEADER + (
-        "2024,Jeonbuk,Jeonbuk Pavilion,Vinatech,A US distributor,2500000000,KRW,True,,"
+        "2024,Jeonbuk,Jeonbuk Pavilion,Vinatech,A US distributor,2500000000,KRW,TRUE,,"
         "Supercapacitor supply,전북,Jeonbuk,전북관,Jeonbuk Pavilion,비나텍,Vinatech,"
         "미국 유통사,A US distributor,슈퍼커패시터 공급,Supercapacitor supply\r\n"
-        "2024,Daegu,Daegu Pavilion,Enercamp,,1000000,USD,False,1000000,,"
+        "2024,Daegu,Daegu Pavilion,Enercamp,,1000000,USD,FALSE,1000000,,"
         "대구,Daegu,대구공동관,Daegu Pavilion,에너캠프,Enercamp,,,,\r\n"
         "2019,Daegu,Daegu Pavilion,Linkface,,,,,,Export contract,"
         "대구,Daegu,대구공동관,Daegu Pavilion,링크페이스,Linkface,,,수출 계약,Export contract\r\n"
@@ -111,7 +113,7 @@ def test_contracts_csv_keeps_the_filters_and_names_them_in_the_file_name(client,
         f'attachment; filename="contracts_year-2024_city-daegu_{today}.csv"'
     )
     assert text_of(response) == BOM + CONTRACT_HEADER + (
-        "2024,Daegu,Daegu Pavilion,Enercamp,,1000000,USD,False,1000000,,"
+        "2024,Daegu,Daegu Pavilion,Enercamp,,1000000,USD,FALSE,1000000,,"
         "대구,Daegu,대구공동관,Daegu Pavilion,에너캠프,Enercamp,,,,\r\n"
     )
 
@@ -214,12 +216,29 @@ def test_json_matches_the_csv(client, contracts):
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].endswith('.json"')
     objects = json.loads(text_of(response))
-    header, *rows = expected
-    assert [list(obj) for obj in objects] == [header] * len(rows)
+    _header, *rows = expected
+    names = ["year", "city", "pavilion", "company", "counterparty", "amount", "currency"]
+    assert [list(obj)[:7] for obj in objects] == [names] * len(rows)
 
     assert [[as_csv(v) for v in obj.values()] for obj in objects] == rows
-    assert objects[0]["Amount"] == 2_500_000_000
-    assert objects[-1]["Amount"] is None
+    assert objects[0]["amount"] == 2_500_000_000
+    assert objects[0]["approximate"] is True
+    assert objects[-1]["amount"] is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/pavilions/", "/companies/", "/exhibits/", "/contracts/", "/agreements/", "/awards/",
+     "/participation/"],
+)  # fmt: skip
+def test_json_keys_are_the_same_in_korean_and_english(client, contracts, url):
+    def keys(language):
+        response = client.get(url, {"_export": "json"}, headers={"accept-language": language})
+        return [list(obj) for obj in json.loads(text_of(response))]
+
+    korean, english = keys("ko"), keys("en")
+    assert korean and korean == english
+    assert all(len(set(row)) == len(row) for row in korean)
 
 
 def test_json_of_an_empty_result_is_an_empty_list(client, contracts, make_edition):
@@ -336,7 +355,7 @@ def test_dates_export_as_iso_text_in_every_format(client, world):
     rows = csv_rows(client.get(base + "&_export=csv", headers=EN))
     sheet = load_workbook(io.BytesIO(client.get(base + "&_export=xlsx", headers=EN).getvalue()))
 
-    assert as_json[0]["Signed on"] == "2024-01-10"
+    assert as_json[0]["signed_on"] == "2024-01-10"
     assert rows[1][rows[0].index("Signed on")] == "2024-01-10"
     signed_on = [c.value for c in next(sheet.worksheets[0].iter_rows(max_row=1))].index("Signed on")
     assert str(sheet.worksheets[0].cell(row=2, column=signed_on + 1).value).startswith("2024-01-10")
