@@ -38,7 +38,9 @@ from django_tables2 import Column
 from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor, OrderBy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from delegations.bilingual import localized
 
@@ -221,27 +223,54 @@ def json_chunks(table, language):
         yield "\n]\n"
 
 
-def xlsx_cell(value):
-    value = plain(value)
+XLSX_FORMATS = {int: "#,##0", float: "#,##0.##", date: "yyyy-mm-dd"}
+
+
+def xlsx_cell(sheet, value):
+    """A cell of the rows sheet: numbers and dates as such, with a format that shows them whole
+    (140,000,000, not 1.4E+08), text made safe for a spreadsheet."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).replace(tzinfo=None) if value.tzinfo else value
+    elif not isinstance(value, date):
+        value = plain(value)
     if isinstance(value, str):
         # Control characters are not allowed in the file format; tab and CR are.
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value)
+    if not isinstance(value, bool):
+        kind = date if isinstance(value, date) else type(value)
+        if kind in XLSX_FORMATS:
+            cell.number_format = XLSX_FORMATS[kind]
+    return cell
+
+
+def xlsx_width(text):
+    """A column width that fits its header: Korean characters take two places."""
+    places = sum(2 if ord(character) > 0x1100 else 1 for character in text)
+    return min(max(places + 2, 10), 40)
 
 
 def xlsx_file(table, about):
-    """The table in a temporary XLSX file (rows in the first sheet, `about` in the second)."""
+    """The table in a temporary XLSX file (rows in the first sheet, `about` in the second): the
+    header row frozen, with filter buttons, and columns as wide as their headers."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(xlsx_title(about[0][1]))
-    sheet.append([xlsx_cell(h) for h in headers(table)])
+    titles = headers(table)
+    for number, title in enumerate(titles, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = xlsx_width(title)
+    sheet.freeze_panes = "A2"
+    sheet.append([xlsx_cell(sheet, title) for title in titles])
     rows = 0
     for batch in value_rows(table):
         for row in batch:
-            sheet.append([xlsx_cell(value) for value in row])
+            sheet.append([xlsx_cell(sheet, value) for value in row])
         rows += len(batch)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(titles), 1))}{rows + 1}"
     notes = workbook.create_sheet(xlsx_title(_("About this export")))
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 100
     for label, text in [*about[:1], (_("Rows"), rows), *about[1:]]:
-        notes.append([xlsx_cell(force_str(label)), xlsx_cell(text)])
+        notes.append([xlsx_cell(notes, force_str(label)), xlsx_cell(notes, text)])
     # FileResponse closes the file once it is sent, and a TemporaryFile is then deleted.
     file = tempfile.TemporaryFile()  # noqa: SIM115
     workbook.save(file)

@@ -4,7 +4,7 @@ import csv
 import io
 import json
 import tracemalloc
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -197,6 +197,10 @@ def test_xlsx_matches_the_csv_and_describes_itself(client, contracts):
     xlsx_rows = [[as_csv(v) for v in row] for row in rows_sheet.iter_rows(values_only=True)]
     assert xlsx_rows == expected
     assert rows_sheet["F2"].value == 1_000_000  # a number, not text
+    assert rows_sheet["F2"].number_format == "#,##0"  # shown as 1,000,000, not 1E+06
+    assert rows_sheet.freeze_panes == "A2"
+    assert rows_sheet.auto_filter.ref == f"A1:T{len(expected)}"
+    assert rows_sheet.column_dimensions["A"].width == 10
     about = {label: value for label, value in about_sheet.iter_rows(values_only=True)}
     assert about["Table"] == "Contracts"
     assert about["Rows"] == 2
@@ -346,7 +350,7 @@ def test_export_values_are_those_django_tables2_gives(contracts, table_class):
             assert [row for batch in exports.value_rows(table) for row in batch] == expected
 
 
-def test_dates_export_as_iso_text_in_every_format(client, world):
+def test_dates_export_as_iso_text_and_as_spreadsheet_dates(client, world):
     from companies.models import Agreement
 
     Agreement.objects.filter(key="enercamp-mou").update(signed_on=date(2024, 1, 10))
@@ -358,7 +362,8 @@ def test_dates_export_as_iso_text_in_every_format(client, world):
     assert as_json[0]["signed_on"] == "2024-01-10"
     assert rows[1][rows[0].index("Signed on")] == "2024-01-10"
     signed_on = [c.value for c in next(sheet.worksheets[0].iter_rows(max_row=1))].index("Signed on")
-    assert str(sheet.worksheets[0].cell(row=2, column=signed_on + 1).value).startswith("2024-01-10")
+    cell = sheet.worksheets[0].cell(row=2, column=signed_on + 1)
+    assert (cell.value, cell.number_format) == (datetime(2024, 1, 10), "yyyy-mm-dd")
 
 
 def test_empty_cells_sort_last_both_ways_on_every_database(client, world):
