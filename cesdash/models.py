@@ -29,13 +29,18 @@ from .pages import CityPage, EditionPage, HomePage, PavilionPage
 from .totals import Results
 
 
-def recorded_counts(agreements, awards):
+def recorded_counts(agreements, awards, contracts):
     """(city id, year, metric, count) of the itemised records beside the reported totals: the
-    agreements signed (MOUs) and the companies from the city that won an award (award winners)."""
+    agreements signed (MOUs), the companies from the city that won an award (award winners) and
+    the contracts its companies signed (contract value)."""
     rows = [(r["region"], r["year"], Metric.MOUS, r["signed"]) for r in agreements.signed_by_city()]
     rows += [
         (r["company__region"], r["year"], Metric.AWARD_WINNERS, r["winners"])
         for r in awards.winners_by_city()
+    ]
+    rows += [
+        (r["company__region"], r["year"], Metric.CONTRACT_VALUE, r["signed"])
+        for r in contracts.signed_by_city()
     ]
     return rows
 
@@ -66,7 +71,9 @@ class CityQuerySet(RegionQuerySet):
             city = max(cities, key=lambda c: (len(years_of.get(c.pk, ())), -c.pk), default=None)
         results = Results.build(
             ReportedFigure.objects.city_totals(),
-            recorded_counts(Agreement.objects.all(), InnovationAward.objects.all()),
+            recorded_counts(
+                Agreement.objects.all(), InnovationAward.objects.all(), Contract.objects.all()
+            ),
         )
         all_years = set().union(*years_of.values()) if years_of else set()
         return HomePage(
@@ -87,6 +94,7 @@ class CityQuerySet(RegionQuerySet):
             recorded_counts(
                 Agreement.objects.filter(region=city),
                 InnovationAward.objects.filter(company__region=city),
+                Contract.objects.filter(company__region=city),
             ),
         )
         on_record = {year for _city, year in Region.objects.filter(pk=city.pk).years_at_ces()}
@@ -152,6 +160,7 @@ class CesQuerySet(models.QuerySet):
                 recorded_counts(
                     Agreement.objects.filter(edition=edition),
                     InnovationAward.objects.filter(edition=edition),
+                    Contract.objects.filter(edition=edition),
                 ),
             ),
             pavilions=PavilionResults.objects.for_pavilions_table().filter(edition=edition),

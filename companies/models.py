@@ -214,6 +214,15 @@ class ContractQuerySet(models.QuerySet):
         """The contracts table (/contracts/): one row a contract."""
         return self.select_related("edition", "company", "pavilion__edition", "pavilion__region")
 
+    def signed_by_city(self):
+        """(city, year, signed): how many contracts companies from each city signed at each
+        CES, beside the reported contract value on the home, city and edition pages."""
+        return (
+            self.order_by()
+            .values("company__region", year=F("edition__year"))
+            .annotate(signed=Count("pk"))
+        )
+
     def totals_by_currency(self):
         """The sums shown above the contracts table: one a currency, never added across."""
         return (

@@ -272,3 +272,20 @@ def test_a_total_that_is_a_sum_says_so_in_its_cell_and_chart(client, db):
     trend = re.search(r'id="trend-companies-data"[^>]*>(.*?)</script>', response.content.decode())
     hover = json.loads(trend.group(1))["data"][0]["customdata"]
     assert "39 = 공동관 25 + 스포츠 공동관 14" in hover
+
+
+def test_the_contract_card_counts_the_contracts_on_record(client, db):
+    """Daegu reported no contract value for 2024, but two of its companies' contracts are on
+    record: the card says both, so 'not reported' does not read as 'nothing signed'."""
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    page = main(client.get("/?city=daegu", headers={"accept-language": "ko"}))
+    card = re.search(r'data-metric="contract_value">(.*?)</div>\s*</div>', page, re.S).group(1)
+
+    assert text(card).startswith("미보고")
+    assert "개별 기록 2건" in text(page.split('data-metric="contract_value"', 1)[1][:900])
+    headline = client.get("/index.json?city=daegu").json()["headline"]
+    assert (headline[3]["metric"], headline[3]["total"], headline[3]["recorded"]) == (
+        "contract_value",
+        None,
+        2,
+    )
