@@ -76,13 +76,22 @@ class CityQuerySet(RegionQuerySet):
             ),
         )
         all_years = set().union(*years_of.values()) if years_of else set()
+        city_latest = max(years_of.get(city.pk, ()), default=None) if city else None
         return HomePage(
             cities=cities,
             city=city,
             latest=max(all_years, default=None),
-            city_latest=max(years_of.get(city.pk, ()), default=None) if city else None,
+            city_latest=city_latest,
             results=results,
             chart_years=year_span(all_years),
+            # What else is on record for the city's latest CES, so a city that reported no
+            # figures still shows its pavilions and agreements.
+            pavilions=Pavilion.objects.filter(
+                region=city, edition__year=city_latest
+            ).select_related("edition", "region"),
+            agreements=Agreement.objects.filter(
+                region=city, edition__year=city_latest
+            ).select_related("edition", "region", "company", "source"),
         )
 
     def for_city_page(self, slug):

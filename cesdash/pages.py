@@ -275,6 +275,8 @@ class HomePage:
     city_latest: int | None
     results: object
     chart_years: list
+    pavilions: object  # the chosen city's pavilions at its latest CES
+    agreements: object  # ... and its agreements there, signed or planned
 
     @property
     def headline(self):
@@ -293,6 +295,8 @@ class HomePage:
             "city": city_json(self.city),
             "year": self.city_latest,
             "headline": [cell_json(cell) for cell in self.headline],
+            "pavilions": [pavilion_ref(p) for p in self.pavilions],
+            "agreements": [agreement_json(a) for a in self.agreements],
             "cities": [city_json(c) for c in self.cities],
             "trends": {
                 "years": self.chart_years,

@@ -225,6 +225,8 @@ def test_home_for_a_city_with_no_figures_names_its_latest_ces(client, world, mak
 
     assert "Seongnam at CES 2024" in page
     assert "None" not in page
+    # No figure reported, but the pavilion is on record: the page says so.
+    assert "Also on record for Seongnam at CES 2024 Pavilions: Seongnam Pavilion" in page
 
 
 def test_pages_are_served_under_a_strict_script_policy(client, world):
