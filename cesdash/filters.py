@@ -31,14 +31,29 @@ def year_filter(field_name="edition", **kwargs):
     )
 
 
-def region_filter(field_name="region", label=None, **kwargs):
-    """`?city=daegu`: a city or region, by its slug."""
+def city_filter(field_name="region", **kwargs):
+    """`?city=daegu`: a city that went to CES (ran a delegation or a pavilion), by its slug."""
+    kwargs.setdefault("help_text", _("The city whose delegation or pavilion it belongs to."))
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        to_field_name="slug",
+        queryset=Region.objects.at_ces(),
+        label=_("City"),
+        empty_label=_("All"),
+        **kwargs,
+    )
+
+
+def home_region_filter(field_name="company__region", **kwargs):
+    """`?region=gyeongbuk`: a company's home region, by its slug, whether or not it went to
+    CES itself (a pavilion can host companies from other regions)."""
     return django_filters.ModelChoiceFilter(
         field_name=field_name,
         to_field_name="slug",
         queryset=Region.objects.all(),
-        label=label or _("City"),
+        label=_("Home region"),
         empty_label=_("All"),
+        help_text=_("Where the company is based."),
         **kwargs,
     )
 
@@ -84,7 +99,7 @@ class TableFilterSet(django_filters.FilterSet):
 
 class PavilionFilter(TableFilterSet):
     year = year_filter()
-    city = region_filter()
+    city = city_filter()
 
     search_fields = ("name_ko", "name_en", "region__name_ko", "region__name_en")
 
@@ -95,7 +110,7 @@ class PavilionFilter(TableFilterSet):
 
 class AgreementFilter(TableFilterSet):
     year = year_filter()
-    city = region_filter()
+    city = city_filter()
     kind = django_filters.ChoiceFilter(
         label=_("Kind of agreement"), choices=Agreement.Kind.choices, empty_label=_("All")
     )
@@ -136,8 +151,10 @@ RELATED_COMPANY_NAMES = ("company__name_ko", "company__name_en")
 
 class CompanyFilter(TableFilterSet):
     year = year_filter(method="took_part_in")
-    city = region_filter(method="exhibited_with")
-    region = region_filter(label=_("Home region"))
+    city = city_filter(
+        method="exhibited_with", help_text=_("The city whose pavilion the company exhibited in.")
+    )
+    region = home_region_filter(field_name="region")
     sector = sector_filter()
 
     search_fields = COMPANY_NAMES
@@ -175,8 +192,10 @@ class ParticipationFilter(CompanyFilter):
 
 class ExhibitFilter(TableFilterSet):
     year = year_filter()
-    city = region_filter(field_name="pavilion__region")
-    region = region_filter(field_name="company__region", label=_("Home region"))
+    city = city_filter(
+        field_name="pavilion__region", help_text=_("The city whose pavilion it was.")
+    )
+    region = home_region_filter()
     sector = sector_filter("company__sector")
 
     search_fields = (
@@ -194,8 +213,10 @@ class ExhibitFilter(TableFilterSet):
 
 class ContractFilter(TableFilterSet):
     year = year_filter()
-    city = region_filter(field_name="pavilion__region")
-    region = region_filter(field_name="company__region", label=_("Home region"))
+    city = city_filter(
+        field_name="pavilion__region", help_text=_("The city whose pavilion it was.")
+    )
+    region = home_region_filter()
     currency = django_filters.ChoiceFilter(
         label=_("Currency"), choices=Currency.choices, empty_label=_("All")
     )
@@ -215,7 +236,11 @@ class ContractFilter(TableFilterSet):
 
 class AwardFilter(TableFilterSet):
     year = year_filter()
-    region = region_filter(field_name="company__region", label=_("Home region"))
+    city = city_filter(
+        method="exhibited_with",
+        help_text=_("The city whose pavilion the company exhibited in that year."),
+    )
+    region = home_region_filter()
     sector = sector_filter("company__sector")
 
     search_fields = (*RELATED_COMPANY_NAMES, "categories_ko", "categories_en")
@@ -223,3 +248,10 @@ class AwardFilter(TableFilterSet):
     class Meta:
         model = InnovationAward
         fields = []
+
+    def exhibited_with(self, queryset, name, region):
+        """Awards of companies that exhibited in a pavilion of that city at that CES."""
+        exhibits = Exhibit.objects.filter(
+            company=OuterRef("company"), edition=OuterRef("edition"), pavilion__region=region
+        )
+        return queryset.filter(Exists(exhibits))

@@ -358,3 +358,26 @@ def test_query_count_per_page_does_not_grow_with_the_data(
         assert client.get(query).status_code == 200
     with django_assert_max_num_queries(limit):
         assert client.get(url + "?year=2024").status_code == 200
+
+
+def test_awards_filter_by_the_city_whose_pavilion_the_winner_exhibited_in(client, varied):
+    def companies(query):
+        rows = json.loads(b"".join(client.get(f"/awards/?{query}&_export=json").streaming_content))
+        return sorted({row["company_en"] for row in rows})
+
+    # Linkface exhibited in Daegu's pavilion in 2024, Adplus in 2019; Enercamp in 2024.
+    assert companies("city=daegu") == ["Adplus", "Enercamp", "Linkface"]
+    assert companies("city=daegu&year=2019") == ["Adplus"]
+    assert companies("city=jeonbuk") == []
+    assert companies("region=jeonbuk") == ["Adplus"]
+
+
+def test_city_and_home_region_filters_say_what_they_mean(client, varied, make_region):
+    make_region("gyeongbuk", "경북", "Gyeongbuk", kind="province")
+    html = client.get("/exhibits/", headers=EN).content.decode()
+    city = html.split('name="city"', 1)[1].split("</select>", 1)[0]
+    region = html.split('name="region"', 1)[1].split("</select>", 1)[0]
+
+    assert "Gyeongbuk" not in city and "Gyeongbuk" in region  # never went to CES itself
+    assert "The city whose pavilion it was." in html
+    assert "Where the company is based." in html
