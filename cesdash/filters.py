@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
+from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward, took_part
 from delegations.models import Currency, Edition, Pavilion, Region
 
 SEARCH_MAX_LENGTH = 100
@@ -164,13 +164,8 @@ class CompanyFilter(TableFilterSet):
         fields = []
 
     def took_part_in(self, queryset, name, edition):
-        """Companies that exhibited, won an award or signed a contract at that CES."""
-        record = {"company": OuterRef("pk"), "edition": edition}
-        return queryset.filter(
-            Exists(Exhibit.objects.filter(**record))
-            | Exists(InnovationAward.objects.filter(**record))
-            | Exists(Contract.objects.filter(**record))
-        )
+        """Companies that took part in that CES (`companies.models.took_part`)."""
+        return queryset.filter(took_part(company=OuterRef("pk"), edition=edition))
 
     def exhibited_with(self, queryset, name, region):
         """Companies that exhibited in a pavilion of that city at least once."""

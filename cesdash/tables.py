@@ -308,7 +308,7 @@ class CompanyTable(DataTable):
     )
     sector = NameColumn("sector", verbose_name=_("Sector"))
     programme = NameColumn("programme", verbose_name=_("Support programme"))
-    exhibits = CountColumn(accessor="exhibit_count", verbose_name=_("CES editions exhibited"))
+    ces = CountColumn(accessor="ces_count", verbose_name=_("CES on record"))
     awards = CountColumn(accessor="award_count", verbose_name=_("Innovation Awards"))
     contracts = CountColumn(accessor="contract_count", verbose_name=_("Contracts"))
     contract_value_usd = UsdColumn(verbose_name=_("Contract value (USD)"))
@@ -327,7 +327,7 @@ class CompanyTable(DataTable):
     class Meta(DataTable.Meta):
         model = Company
         fields = []
-        sequence = ["company", "region", "sector", "programme", "exhibits", "awards", "..."]
+        sequence = ["company", "region", "sector", "programme", "ces", "awards", "..."]
         order_by = ("company",)
         empty_text = _("No companies match.")
 
@@ -505,7 +505,14 @@ class YearColumn(tables.Column):
         self.year = year
         kwargs.setdefault("verbose_name", str(year))
         kwargs.setdefault(
-            "order_by", (f"-award_{year}", f"-contracts_{year}", f"-exhibited_{year}", "name_ko")
+            "order_by",
+            (
+                f"-award_{year}",
+                f"-contracts_{year}",
+                f"-agreements_{year}",
+                f"-exhibited_{year}",
+                "name_ko",
+            ),
         )
         super().__init__(accessor=f"exhibited_{year}", **kwargs)
 
@@ -519,6 +526,11 @@ class YearColumn(tables.Column):
             parts.append(
                 ngettext("%(count)d contract", "%(count)d contracts", contracts)
                 % {"count": contracts}
+            )
+        if agreements := getattr(record, f"agreements_{self.year}"):
+            parts.append(
+                ngettext("%(count)d agreement", "%(count)d agreements", agreements)
+                % {"count": agreements}
             )
         return ", ".join(parts)
 

@@ -8,7 +8,7 @@ place. This app builds on `delegations`; nothing there refers back here.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,11 +18,30 @@ from delegations.models import Currency, Edition, Pavilion, Region, Source
 from delegations.subqueries import count_of, sum_of
 
 
+def took_part(**record):
+    """Whether a company took part in a CES: a source records it there with an exhibit, an
+    Innovation Award, a contract or an agreement it signed. `record` names the company and the
+    CES (`company=OuterRef("pk")`, `edition__year=2024` ...). The one definition of
+    participation: the companies and participation tables, their year filter and the company
+    page all count by it."""
+    return (
+        Exists(Exhibit.objects.filter(**record))
+        | Exists(InnovationAward.objects.filter(**record))
+        | Exists(Contract.objects.filter(**record))
+        | Exists(Agreement.objects.filter(company__isnull=False, **record))
+    )
+
+
+def ces_on_record():
+    """How many CES the outer company row took part in, by `took_part`."""
+    return count_of(Edition, took_part(company=OuterRef(OuterRef("pk")), edition=OuterRef("pk")))
+
+
 class CompanyQuerySet(models.QuerySet):
     def for_companies_table(self):
         """The companies table (/companies/): one row a company, its itemised records counted."""
         return self.select_related("region").annotate(
-            exhibit_count=count_of(Exhibit, company=OuterRef("pk")),
+            ces_count=ces_on_record(),
             award_count=count_of(InnovationAward, company=OuterRef("pk")),
             contract_count=count_of(Contract, company=OuterRef("pk")),
             contract_value_usd=sum_of(Contract, "usd_amount", company=OuterRef("pk")),
@@ -31,25 +50,16 @@ class CompanyQuerySet(models.QuerySet):
 
     def for_participation_table(self, years):
         """The participation table (/participation/): per company and CES year whether it
-        exhibited, won an award, and how many contracts it signed; `years` counts the years
-        with any of them."""
-        annotations = {}
-        took_part = []
+        exhibited, won an award, and how many contracts and agreements it signed; `years`
+        counts the CES it took part in (`took_part`)."""
+        annotations = {"years": ces_on_record()}
         for year in years:
             record = {"company": OuterRef("pk"), "edition__year": year}
             annotations[f"exhibited_{year}"] = Exists(Exhibit.objects.filter(**record))
             annotations[f"award_{year}"] = Exists(InnovationAward.objects.filter(**record))
             annotations[f"contracts_{year}"] = count_of(Contract, **record)
-            any_record = (
-                Q(**{f"exhibited_{year}": True})
-                | Q(**{f"award_{year}": True})
-                | Q(**{f"contracts_{year}__gt": 0})
-            )
-            took_part.append(
-                Case(When(any_record, then=Value(1)), default=Value(0), output_field=IntegerField())
-            )
-        total = sum(took_part[1:], took_part[0]) if took_part else Value(0)
-        return self.select_related("region").annotate(**annotations).annotate(years=total)
+            annotations[f"agreements_{year}"] = count_of(Agreement, **record)
+        return self.select_related("region").annotate(**annotations)
 
     def for_company_page(self, slug):
         """The company page (/companies/<slug>/): every CES it exhibited at, its awards in
@@ -78,10 +88,9 @@ class CompanyQuerySet(models.QuerySet):
         )
 
     def participation_years(self):
-        """The CES years in which any company has an itemised record: the year columns of the
-        participation table."""
-        took_part = Q(exhibits__isnull=False) | Q(awards__isnull=False) | Q(contracts__isnull=False)
-        editions = Edition.objects.filter(took_part).distinct().order_by("year")
+        """The CES years any company took part in: the year columns of the participation
+        table."""
+        editions = Edition.objects.filter(took_part(edition=OuterRef("pk"))).order_by("year")
         return list(editions.values_list("year", flat=True))
 
 
@@ -128,6 +137,26 @@ class Company(BilingualNameMixin):
 
     def get_absolute_url(self):
         return reverse("company", args=[self.slug])
+
+    def ces_record(self):
+        """Every CES the company took part in (`took_part`), latest first, with what the
+        sources record of it there: year, exhibit, award, contracts, agreements. Reads the
+        records `for_company_page()` fetched."""
+        years = {}
+
+        def at(year):
+            empty = {"exhibit": None, "award": None, "contracts": [], "agreements": []}
+            return years.setdefault(year, empty)
+
+        for exhibit in self.exhibits.all():
+            at(exhibit.edition.year)["exhibit"] = exhibit
+        for award in self.awards.all():
+            at(award.edition.year)["award"] = award
+        for contract in self.contracts.all():
+            at(contract.edition.year)["contracts"].append(contract)
+        for agreement in self.agreements.all():
+            at(agreement.edition.year)["agreements"].append(agreement)
+        return [{"year": year, **years[year]} for year in sorted(years, reverse=True)]
 
     def award_streaks(self):
         """(award, run) for each award in year order: how many years in a row it ends."""

@@ -164,7 +164,7 @@ def test_participation_shows_who_came_back_and_with_what(client, came_back):
 
     rows = body_rows(client.get("/participation/?year=2024", headers=EN).content.decode())
     assert [row[0] for row in rows] == ["Linkface", "Enercamp"]
-    assert rows[1][3:] == ["—", "exhibited, Innovation Award, 1 contract"]
+    assert rows[1][3:] == ["—", "exhibited, Innovation Award, 1 contract, 1 agreement"]
 
 
 def test_companies_filter_by_home_region_sector_and_year(client, came_back, make_company):
@@ -381,3 +381,21 @@ def test_city_and_home_region_filters_say_what_they_mean(client, varied, make_re
     assert "Gyeongbuk" not in city and "Gyeongbuk" in region  # never went to CES itself
     assert "The city whose pavilion it was." in html
     assert "Where the company is based." in html
+
+
+def test_participation_is_counted_one_way_everywhere(client, db):
+    """Linkface won Innovation Awards at five CES and is named at none as an exhibitor: the
+    company page, the companies table and the participation table all count five CES."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    page = client.get("/companies/linkface/", headers=EN).content.decode()
+    at_ces = page.split("At CES", 1)[1].split("</ul>", 1)[0]
+    companies = export_rows(client, "/companies/", "company")
+    participation = export_rows(client, "/participation/", "company")
+
+    assert "No CES on record" not in page
+    assert re.findall(r"CES (\d{4})</a>", at_ces) == ["2024", "2023", "2022", "2021", "2020"]
+    ces = next(row["ces"] for row in companies if row["company"] == "Linkface")
+    years = next(row["years"] for row in participation if row["company"] == "Linkface")
+    assert ces == years == 5
