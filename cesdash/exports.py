@@ -131,6 +131,8 @@ def resolver(table, accessor):
     label = bool(parts and field is not None and field.name == parts[-1] and field.choices)
 
     def resolve(record):
+        if isinstance(record, dict):  # a row of values(): flat, raw values
+            return record.get(accessor)
         value = record
         for part in parts[:-1] if label else parts:
             value = getattr(value, part, None)

@@ -14,7 +14,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward, took_part
-from delegations.models import Currency, Edition, Pavilion, Region
+from delegations.models import (
+    HEADLINE_METRICS,
+    Currency,
+    Edition,
+    Pavilion,
+    Region,
+    ReportedFigure,
+)
 
 SEARCH_MAX_LENGTH = 100
 
@@ -250,3 +257,20 @@ class AwardFilter(TableFilterSet):
             company=OuterRef("company"), edition=OuterRef("edition"), pavilion__region=region
         )
         return queryset.filter(Exists(exhibits))
+
+
+class ResultsFilter(TableFilterSet):
+    year = year_filter()
+    city = city_filter()
+    figure = django_filters.ChoiceFilter(
+        field_name="metric",
+        label=_("Figure"),
+        choices=[(metric.value, metric.label) for metric in HEADLINE_METRICS],
+        empty_label=_("All"),
+    )
+
+    search_fields = ("region__name_ko", "region__name_en")
+
+    class Meta:
+        model = ReportedFigure
+        fields = []

@@ -8,7 +8,8 @@ documented read each (`Company.objects.for_companies_table()`, ...), passed in b
 
 import django_tables2 as tables
 from django.db.models import Q
-from django.utils.text import format_lazy
+from django.urls import reverse
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tables2.utils import Accessor, OrderByTuple
@@ -16,7 +17,9 @@ from django_tables2.utils import Accessor, OrderByTuple
 from cesdash.formatting import format_count, format_money
 from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 from delegations.bilingual import localized, localized_fields
-from delegations.models import Pavilion, Source
+from delegations.models import Metric, Pavilion, ReportedFigure, Source
+
+from .totals import Total
 
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -189,7 +192,7 @@ class PavilionTable(DataTable):
             "pavilion_ko",
             "pavilion_en",
         ]
-        order_by = ("-year", "city")
+        order_by = ("-year", "city", "metric")
         empty_text = _("No pavilions match.")
 
     def render_contract_value_recorded_usd(self, value, record):
@@ -569,3 +572,114 @@ class ParticipationTable(DataTable):
     def __init__(self, data, years=(), **kwargs):
         columns = [(f"y{year}", YearColumn(year)) for year in years]
         super().__init__(data, extra_columns=columns, **kwargs)
+
+
+# --------------------------------------------------------------------------------------- results
+
+
+def total_of(record):
+    """A row of `ReportedFigure.objects.city_totals()` as the pages show it."""
+    return Total.from_row(record, {})
+
+
+class ResultsTable(DataTable):
+    """Each city's totals per CES, as the home, city and edition pages and every chart show
+    them: one row per city, CES and figure (/results/)."""
+
+    year = tables.Column(
+        accessor="year",
+        verbose_name=_("Year"),
+        linkify=lambda record: reverse("edition", args=[record["year"]]),
+    )
+    city = tables.Column(
+        accessor="city_ko",
+        verbose_name=_("City"),
+        linkify=lambda record: reverse("city", args=[record["city_slug"]]),
+    )
+    figure = tables.Column(accessor="metric", verbose_name=_("Figure"), orderable=False)
+    value = tables.Column(verbose_name=_("Value"), attrs=NUMBER)
+    unit = tables.Column(accessor="metric", verbose_name=_("Unit"), orderable=False)
+    currency = tables.Column(verbose_name=_("Currency"))
+    usd = UsdColumn(verbose_name=_("Value in USD"), visible=False)
+    approximate = tables.BooleanColumn(verbose_name=_("Approximate"), visible=False)
+    converted_value = tables.Column(
+        verbose_name=_("Source's conversion"), orderable=False, visible=False
+    )
+    conversion_currency = tables.Column(
+        verbose_name=_("Conversion currency"), orderable=False, visible=False
+    )
+    scope = tables.Column(accessor="metric", verbose_name=_("Covers"), orderable=False)
+    pavilions = CountColumn(verbose_name=_("Pavilions added up"), visible=False)
+    source = tables.Column(
+        accessor="source_key",
+        verbose_name=_("Source"),
+        orderable=False,
+        linkify=lambda record: reverse("source", args=[record["source_key"]]),
+    )
+    city_slug = tables.Column(verbose_name=_("City key"), visible=False)
+    metric = tables.Column(verbose_name=_("Figure key"), visible=False)
+    city_ko, city_en = bilingual_columns("city", _("City"))
+
+    export_units = _(
+        "One row per city, CES and figure: the totals the pages and charts show. A city-wide "
+        "figure is the source's own total; otherwise the city's pavilions are added up, and "
+        "'Covers' says which. Counts are of companies, consultations, agreements or award "
+        "winners (see Unit); money is in the Currency column, with the source's own conversion "
+        "where it gives one. Approximate is TRUE where the source says 'about'. A figure no "
+        "source reports has no row."
+    )
+
+    class Meta(DataTable.Meta):
+        model = ReportedFigure
+        fields = []
+        sequence = ["year", "city", "figure", "value", "unit", "currency", "scope", "source", "..."]
+        order_by = ("-year", "city", "metric")
+        empty_text = _("No results match.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The city sorts by its name in the page's language, falling back to the other.
+        self.columns["city"].column.order_by = OrderByTuple(localized_fields("city"))
+
+    def render_city(self, record):
+        return next(record[name] for name in localized_fields("city") if record[name])
+
+    def value_city(self, record):
+        return self.render_city(record)
+
+    def render_figure(self, value):
+        return capfirst(Metric(value).label)
+
+    def render_value(self, record):
+        return total_of(record).display
+
+    def value_value(self, record):
+        return record["value"]
+
+    def render_unit(self, record):
+        return total_of(record).unit
+
+    def render_currency(self, value):
+        return value
+
+    def value_currency(self, value):
+        return value or None
+
+    def value_approximate(self, value):
+        return bool(value)
+
+    def render_scope(self, record):
+        return total_of(record).scope_display
+
+    def value_scope(self, record):
+        return str(total_of(record).scope_display)
+
+    def value_converted_value(self, value):
+        return value
+
+    def value_conversion_currency(self, value):
+        return value or None
+
+    def export_sources(self):
+        keys = self.data.data.order_by().values("source_key")
+        return Source.objects.filter(key__in=[row["source_key"] for row in keys])

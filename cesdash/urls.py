@@ -27,6 +27,7 @@ urlpatterns = [
     *page("companies/<slug:slug>", views.company, "company"),
     *page("sources", views.source_list, "sources"),
     *page("sources/<slug:key>", views.source, "source"),
+    path("results/", views.results_list, name="results"),
     path("pavilions/", views.pavilion_list, name="pavilions"),
     path("companies/", views.company_list, name="companies"),
     path("exhibits/", views.exhibit_list, name="exhibits"),

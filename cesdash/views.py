@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
+from delegations.models import ReportedFigure
 
 from . import charts, pages
 from .exports import table_page
@@ -26,6 +27,7 @@ from .filters import (
     ExhibitFilter,
     ParticipationFilter,
     PavilionFilter,
+    ResultsFilter,
 )
 from .formatting import format_money, group
 from .models import Ces, City, PavilionResults, SourceRecords
@@ -37,6 +39,7 @@ from .tables import (
     ExhibitTable,
     ParticipationTable,
     PavilionTable,
+    ResultsTable,
     pavilion_summary,
 )
 
@@ -123,6 +126,22 @@ def healthz(request):
 
 
 # ------------------------------------------------------------------------------- tables
+
+
+def results_list(request):
+    """Each city's totals per CES, as the pages and charts show them, with scope and source."""
+    return table_page(
+        request,
+        table_class=ResultsTable,
+        queryset=ReportedFigure.objects.city_totals(),
+        filterset_class=ResultsFilter,
+        name="results",
+        title=_("Results by city and CES"),
+        lede=_(
+            "One row per city, CES and figure: the totals the overview, the city pages and the "
+            "charts show, with what each covers and its source."
+        ),
+    )
 
 
 def pavilion_list(request):

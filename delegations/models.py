@@ -463,8 +463,9 @@ HEADLINE_METRICS = [
 
 class ReportedFigureQuerySet(models.QuerySet):
     def city_totals(self):
-        """One row per city, CES and figure: the totals of the home, city and edition pages and
-        of their charts, with the same figure at the last earlier CES that reported it.
+        """One row per city, CES and figure: the totals of the home, city and edition pages, of
+        their charts and of the results table (/results/), with the same figure at the last
+        earlier CES that reported it.
 
         A city-wide figure (no pavilion) is the source's own total and wins; where there is none,
         the city's pavilions are added up: `<kind>_pavilions` says how many of each kind and
@@ -486,9 +487,17 @@ class ReportedFigureQuerySet(models.QuerySet):
         rows = (
             self.filter(Q(pavilion__isnull=True) | ~Exists(city_wide))
             .order_by()
-            .values("region", "metric", year=F("edition__year"))
+            .values(
+                "region",
+                "metric",
+                year=F("edition__year"),
+                city_slug=F("region__slug"),
+                city_ko=F("region__name_ko"),
+                city_en=F("region__name_en"),
+            )
             .annotate(
                 figures=Count("pk"),
+                source_key=Min("source__key"),
                 pavilions=Count("pavilion"),
                 currencies=Count("currency", distinct=True),
                 currency=Max("currency"),

@@ -28,6 +28,7 @@ PAGES = [
     "/companies/linkface/",
     "/sources/",
     "/sources/daegu-ces2019-results/",
+    "/results/",
     "/pavilions/",
     "/pavilions/?year=2024&city=daegu",
     "/companies/",

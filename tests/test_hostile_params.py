@@ -3,6 +3,7 @@
 import pytest
 
 TABLES = [
+    "/results/",
     "/pavilions/",
     "/companies/",
     "/exhibits/",

@@ -74,3 +74,40 @@ def test_healthz_answers_ok(client, db):
 
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_results_csv_is_every_city_total_with_its_scope_and_source(client, world):
+    """/results/ carries the totals the pages show, city-wide figures included, each with what
+    it covers, its flags and its source."""
+    from delegations.models import Edition, ReportedFigure
+
+    ReportedFigure.objects.create(
+        edition=Edition.objects.create(year=2023), region=world["daegu"],
+        metric="award_winners", value=5, source=world["p24"].source,
+    )  # fmt: skip
+    response = client.get("/results/?_export=csv", headers={"accept-language": "en"})
+
+    key = world["p24"].source.key
+    key19, key_j = world["p19"].source.key, world["j24"].source.key
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text == BOM + (
+        "Year,City,Figure,Value,Unit,Currency,Covers,Source,Value in USD,Approximate,"
+        "Source's conversion,Conversion currency,Pavilions added up,City key,Figure key,"
+        "City (Korean),City (English)\r\n"
+        f"2024,Daegu,Innovation Award winners,8,companies,,main pavilion,{key},,FALSE,,,1,daegu,"
+        "award_winners,대구,Daegu\r\n"
+        f"2024,Daegu,Companies,16,companies,,main pavilion,{key},,FALSE,,,1,daegu,companies,"
+        "대구,Daegu\r\n"
+        f"2024,Daegu,Consultation value,140000000,USD,USD,main pavilion,{key},140000000,FALSE,"
+        "188180000000,KRW,1,daegu,consultation_value,대구,Daegu\r\n"
+        f"2024,Jeonbuk,Companies,20,companies,,main pavilion,{key_j},,FALSE,,,1,jeonbuk,"
+        "companies,전북,Jeonbuk\r\n"
+        f"2023,Daegu,Innovation Award winners,5,companies,,whole delegation,{key},,FALSE,,,0,"
+        "daegu,award_winners,대구,Daegu\r\n"
+        f"2019,Daegu,Companies,25,companies,,main pavilion,{key19},,FALSE,,,1,daegu,companies,"
+        "대구,Daegu\r\n"
+        f"2019,Daegu,Business consultations,750,consultations,,main pavilion,{key19},,TRUE,,,1,"
+        "daegu,consultations,대구,Daegu\r\n"
+        f"2019,Daegu,Contract value,7280000,USD,USD,main pavilion,{key19},7280000,FALSE,,,1,"
+        "daegu,contract_value,대구,Daegu\r\n"
+    )

@@ -14,6 +14,7 @@ from cesdash.tables import (
     ExhibitTable,
     ParticipationTable,
     PavilionTable,
+    ResultsTable,
 )
 from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 from delegations.models import ReportedFigure
@@ -22,6 +23,7 @@ EN = {"accept-language": "en"}
 KO = {"accept-language": "ko"}
 
 TABLES = {
+    "/results/": ResultsTable,
     "/pavilions/": PavilionTable,
     "/companies/": CompanyTable,
     "/exhibits/": ExhibitTable,
@@ -245,6 +247,10 @@ def varied(came_back, make_company):
     make_figure(
         pavilion=came_back["j24"], metric="contract_value", value=500_000, currency="USD",
         source=p24.source,
+    )  # fmt: skip
+    make_figure(
+        pavilion=came_back["j24"], metric="consultation_value", value=2_000_000_000,
+        currency="KRW", source=p24.source,
     )  # fmt: skip
     return came_back
 
