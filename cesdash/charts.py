@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, short_money
@@ -81,6 +83,18 @@ class Chart:
     rows: list
     sources: list = field(default_factory=list)
     empty: bool = False
+    csv_url: str = ""  # the rows the chart plots, from the results table
+
+
+def results_csv(metric, cities=None, year=None):
+    """The results table's CSV of one figure, for one city or year where given: what a chart
+    of that figure plots, as raw numbers with their scope and source."""
+    query = {"figure": metric}
+    if cities is not None and len(cities) == 1:
+        query["city"] = cities[0].slug
+    if year is not None:
+        query["year"] = year
+    return f"{reverse('results')}?{urlencode({**query, '_export': 'csv'})}"
 
 
 def _figure_json(fig):
@@ -155,6 +169,7 @@ def trend_chart(dom_id, results, regions, metric, years, colours):
         rows=rows,
         sources=list(sources.values()),
         empty=not rows,
+        csv_url=results_csv(metric, regions),
     )
     return chart
 
@@ -189,6 +204,7 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
         rows=[{"label": n, "cells": [t]} for n, t in zip(names, totals, strict=True)],
         sources=list(sources.values()),
         empty=not any(totals),
+        csv_url=results_csv(metric, year=year),
     )
 
 

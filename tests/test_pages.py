@@ -291,3 +291,18 @@ def test_the_contract_card_counts_the_contracts_on_record(client, db):
         None,
         2,
     )
+
+
+def test_each_chart_links_a_csv_of_what_it_plots(client, world):
+    html = client.get("/cities/daegu/", headers={"accept-language": "en"}).content.decode()
+    link = re.search(r'id="trend-companies".*?href="([^"]+_export=csv)"', html, re.S).group(1)
+
+    rows = b"".join(client.get(link.replace("&amp;", "&")).streaming_content).decode()
+    plotted = json.loads(
+        re.search(r'id="trend-companies-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+    )["data"][0]
+    points = [(x, y) for x, y in zip(plotted["x"], plotted["y"], strict=True) if y is not None]
+    exported = [line.split(",") for line in rows.splitlines()[1:]]
+    assert sorted((int(row[0]), int(row[3])) for row in exported) == points == [
+        (2019, 25), (2024, 16)
+    ]  # fmt: skip
