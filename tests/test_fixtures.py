@@ -177,12 +177,13 @@ def test_delegations_leaders_and_trip_dates(loaded):
 
 def test_contracts_named_in_2024(loaded):
     contracts = {
-        c.company.slug: (c.amount, c.currency, c.pavilion.slug, c.source.key)
+        c.company.slug: (c.amount, c.currency, c.pavilion, c.source.key)
         for c in Contract.objects.select_related("company", "pavilion", "source")
     }
+    # 지역기업: the article does not say they were in the Daegu pavilion, so no pavilion.
     assert contracts == {
-        "enercamp": (1_000_000, "USD", "daegu", MAEIL),
-        "adplus": (150_000, "USD", "daegu", MAEIL),
+        "enercamp": (1_000_000, "USD", None, MAEIL),
+        "adplus": (150_000, "USD", None, MAEIL),
     }
 
 
@@ -255,17 +256,23 @@ def test_named_companies_and_where_they_exhibited(loaded):
         e.company.slug: e.pavilion.name_en if e.pavilion else None
         for e in Exhibit.objects.select_related("company", "pavilion")
     }
+    # The 2024 Daegu companies are called 지역기업 (local companies); no sentence puts them in
+    # the Daegu pavilion. Vinatech is one of the Jeonbuk pavilion's companies.
     assert exhibits == {
         "dr-tail": None,
         "yellosis": None,
-        "mj-vision-tech": "Daegu Pavilion",
-        "enercamp": "Daegu Pavilion",
-        "adplus": "Daegu Pavilion",
-        "lul-korea": "Daegu Pavilion",
-        "powerplayer": "Daegu Pavilion",
-        "sikpharma": "Daegu Pavilion",
+        "mj-vision-tech": None,
+        "enercamp": None,
+        "adplus": None,
+        "lul-korea": None,
+        "powerplayer": None,
+        "sikpharma": None,
         "vinatech": "Jeonbuk Pavilion",
     }
+    # What an exhibit showed only where the article says the company showed it.
+    showed = dict(Exhibit.objects.exclude(showed_en="").values_list("company__slug", "showed_en"))
+    assert set(showed) == {"dr-tail", "yellosis", "adplus"}
+    assert Agreement.objects.filter(company__isnull=False, pavilion__isnull=False).count() == 0
     assert Company.objects.get(slug="vinatech").region.slug == "jeonbuk"
     assert set(Company.objects.values_list("name_ko", flat=True)) >= {"닥터테일", "링크페이스"}
 
@@ -292,7 +299,7 @@ def test_pavilion_results_table_reads_the_articles(loaded):
         for p in PavilionResults.objects.for_pavilions_table()
     }
     assert rows[(2019, "daegu")] == (25, 750, None, 7_280_000, None, 0)
-    assert rows[(2024, "daegu")] == (16, None, 140_000_000, None, None, 6)
+    assert rows[(2024, "daegu")] == (16, None, 140_000_000, None, None, 0)
     assert rows[(2017, "daegu")] == (None, None, None, None, None, 0)
 
 
