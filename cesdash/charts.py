@@ -232,7 +232,8 @@ def _hover(total):
     """The figure in full, with its parts where pavilions were added up."""
     if total is None:
         return _("not reported")
-    return f"{total.display} = {total.scope_display}" if total.is_sum else total.display
+    text = f"{total.display} = {total.scope_display}" if total.is_sum else total.display
+    return " · ".join([text, *(f"{mark}: {meaning}" for mark, meaning in total.marks)])
 
 
 def _short(total):

@@ -106,6 +106,8 @@ def total_json(total):
         "currency": total.currency or None,
         "usd_value": total.usd if total.is_money else None,
         "approximate": total.approximate,
+        "preview": total.preview,
+        "mixed_kinds": total.mixed_kinds,
         "source_conversion": conversion_json(total.converted_value, total.converted_currency),
         "scope": scope_json(total),
         "source": source_ref(total.source),
@@ -144,6 +146,8 @@ def figure_json(figure):
         "currency": figure.currency or None,
         "usd_value": figure.usd_value,
         "approximate": figure.approximate,
+        "preview": figure.preview,
+        "mixed_kinds": figure.mixed_kinds,
         "source_conversion": conversion_json(figure.converted_value, figure.converted_currency),
         "quote": figure.quote or None,
         "note": localized(figure, "note") or None,
@@ -234,6 +238,7 @@ def award_json(a, streak=None):
         "category_count": a.category_count,
         **bilingual(a, "categories"),
         "streak_reported": a.streak_reported,
+        "implied": a.implied,
         "source": source_ref(a.source),
     }
     if streak is not None:

@@ -9,6 +9,7 @@ documented read each (`Company.objects.for_companies_table()`, ...), passed in b
 import django_tables2 as tables
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -602,6 +603,8 @@ class ResultsTable(DataTable):
     currency = tables.Column(verbose_name=_("Currency"))
     usd = UsdColumn(verbose_name=_("Value in USD"), visible=False)
     approximate = tables.BooleanColumn(verbose_name=_("Approximate"), visible=False)
+    preview = tables.BooleanColumn(verbose_name=_("Preview"), visible=False)
+    mixed_kinds = tables.BooleanColumn(verbose_name=_("Mixes kinds"), visible=False)
     converted_value = tables.Column(
         verbose_name=_("Source's conversion"), orderable=False, visible=False
     )
@@ -625,8 +628,10 @@ class ResultsTable(DataTable):
         "figure is the source's own total; otherwise the city's pavilions are added up, and "
         "'Covers' says which. Counts are of companies, consultations, agreements or award "
         "winners (see Unit); money is in the Currency column, with the source's own conversion "
-        "where it gives one. Approximate is TRUE where the source says 'about'. A figure no "
-        "source reports has no row."
+        "where it gives one. Approximate is TRUE where the source says 'about', Preview where "
+        "the source was written before the trip (a plan, not a result), Mixes kinds where a "
+        "count covers companies and institutions together. A figure no source reports has no "
+        "row."
     )
 
     class Meta(DataTable.Meta):
@@ -651,7 +656,11 @@ class ResultsTable(DataTable):
         return capfirst(Metric(value).label)
 
     def render_value(self, record):
-        return total_of(record).display
+        total = total_of(record)
+        marks = format_html_join(
+            "", '<sup class="mark" title="{}">{}</sup>', ((m, k) for k, m in total.marks)
+        )
+        return format_html("{}{}", total.display, marks)
 
     def value_value(self, record):
         return record["value"]
@@ -666,6 +675,12 @@ class ResultsTable(DataTable):
         return value or None
 
     def value_approximate(self, value):
+        return bool(value)
+
+    def value_preview(self, value):
+        return bool(value)
+
+    def value_mixed_kinds(self, value):
         return bool(value)
 
     def render_scope(self, record):

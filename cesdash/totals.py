@@ -9,6 +9,7 @@ beside it.
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cesdash.formatting import format_count, format_money
 from delegations.models import (
@@ -19,6 +20,19 @@ from delegations.models import (
     Pavilion,
     Source,
 )
+
+# The marks beside a figure, as Korean statistical tables mark preliminary (p) and estimated (e)
+# figures; every page explains them in its legend. Approximate figures say 약 / about in words.
+MARKS = {
+    "preview": ("p", gettext_lazy("from an article written before the trip: a plan, not a result")),
+    "implied": ("e", gettext_lazy("implied by what an article says, not stated as such")),
+    "mixed_kinds": ("*", gettext_lazy("counts companies and institutions together")),
+}
+
+
+def figure_marks(**flags):
+    """[(mark, meaning)] for the flags that are set, in the legend's order."""
+    return [MARKS[flag] for flag in MARKS if flags.get(flag)]
 
 
 def scope_parts(row, prefix=""):
@@ -40,6 +54,8 @@ class Total:
     currency: str
     usd: int | None
     approximate: bool
+    preview: bool = False  # from an article written before the trip: a plan, not a result
+    mixed_kinds: bool = False  # a count of companies and institutions together
     converted_value: int | None = None
     converted_currency: str = ""
     source: Source | None = None
@@ -73,6 +89,8 @@ class Total:
             currency=row["currency"] or "",
             usd=row["usd"],
             approximate=bool(row["approximate"]),
+            preview=bool(row["preview"]),
+            mixed_kinds=bool(row["mixed_kinds"]),
             converted_value=row["converted_value"],
             converted_currency=row["conversion_currency"] or "",
             source=sources.get(row["first_source"]),
@@ -85,6 +103,11 @@ class Total:
     @property
     def is_money(self):
         return self.metric in MONEY_METRICS
+
+    @property
+    def marks(self):
+        """The marks a Korean statistical table puts beside the figure (see MARKS)."""
+        return figure_marks(preview=self.preview, mixed_kinds=self.mixed_kinds)
 
     @property
     def unit(self):

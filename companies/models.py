@@ -390,6 +390,14 @@ class InnovationAward(models.Model):
         blank=True,
         help_text=_("When the source says 'fifth year in a row'."),
     )
+    implied = models.BooleanField(
+        _("implied"),
+        default=False,
+        help_text=_(
+            "Derived from a statement rather than stated (the earlier years of 'five years in a "
+            "row')."
+        ),
+    )
     note_ko = models.TextField(_("note (Korean)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
     source = models.ForeignKey(

@@ -502,6 +502,8 @@ class ReportedFigureQuerySet(models.QuerySet):
                 currencies=Count("currency", distinct=True),
                 currency=Max("currency"),
                 approximate=Max(Case(When(approximate=True, then=1), default=0)),
+                preview=Max(Case(When(preview=True, then=1), default=0)),
+                mixed_kinds=Max(Case(When(mixed_kinds=True, then=1), default=0)),
                 first_source=Min("source"),
                 first_figure=Min("pk"),
                 conversion_currency=Max("converted_currency"),
@@ -592,6 +594,20 @@ class ReportedFigure(models.Model):
         _("conversion currency"), max_length=3, choices=Currency.choices, blank=True
     )
     converted_approximate = models.BooleanField(_("conversion approximate"), default=True)
+    preview = models.BooleanField(
+        _("preview"),
+        default=False,
+        help_text=_(
+            "The source was written before the trip: a plan or an announcement, not a result."
+        ),
+    )
+    mixed_kinds = models.BooleanField(
+        _("mixes kinds"),
+        default=False,
+        help_text=_(
+            "The count covers more than companies (e.g. 기업·기관, companies and institutions)."
+        ),
+    )
     usd_value = models.GeneratedField(
         expression=models.Case(
             models.When(currency="USD", then=F("value")),

@@ -45,3 +45,37 @@ def test_jeonbuks_plans_are_plans_and_name_no_place_the_article_does_not(
     assert says in edition and never not in edition
     assert ("Is to visit the Seongnam" if language == "en" else "방문 예정") in edition
     assert "opens the Seongnam Pavilion" not in edition
+
+
+def test_flags_travel_with_the_figure(client, loaded):
+    """Jeonbuk's 20 come from a preview and count companies and institutions together;
+    Linkface's 2020-2023 awards are implied by 'five years in a row'. Each flag shows beside the
+    figure, in the JSON twin and in the export, and the legend explains the mark."""
+    html = main(client.get("/?city=jeonbuk", headers={"accept-language": "ko"}))
+    card = html.split('data-metric="companies">', 1)[1].split("</div>", 1)[0]
+    legend = client.get("/", headers={"accept-language": "ko"}).content.decode()
+    legend = text(legend.split('class="legend"', 1)[1].split("</dl>", 1)[0])
+    headline = client.get("/index.json?city=jeonbuk").json()["headline"][0]["total"]
+    export = b"".join(
+        client.get("/results/?city=jeonbuk&_export=csv", headers=EN).streaming_content
+    ).decode()
+    awards = client.get("/companies/linkface.json").json()["awards"]
+    company = main(client.get("/companies/linkface/", headers=EN))
+
+    assert text(card).startswith("20 p *")
+    assert "p 출장 전에 쓴 기사의 수치: 결과가 아닌 계획" in legend
+    assert (headline["value"], headline["preview"], headline["mixed_kinds"]) == (20, True, True)
+    header, row = export.lstrip("\ufeff").splitlines()
+    flags = dict(zip(header.split(","), row.split(","), strict=True))
+    assert (flags["Preview"], flags["Mixes kinds"], flags["Approximate"]) == (
+        "TRUE",
+        "TRUE",
+        "FALSE",
+    )
+    assert [(a["year"], a["implied"]) for a in awards] == [
+        (2020, True), (2021, True), (2022, True), (2023, True), (2024, False)
+    ]  # fmt: skip
+    assert text(company).count("CES 2021 e") == 1 and "CES 2024 e" not in text(company)
+
+
+EN = {"accept-language": "en"}

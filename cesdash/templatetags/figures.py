@@ -9,6 +9,7 @@ from django import template
 from django.utils.html import format_html
 
 from cesdash.formatting import format_count, format_money
+from cesdash.totals import MARKS, figure_marks
 from delegations.bilingual import language_order, localized
 
 register = template.Library()
@@ -27,6 +28,22 @@ def money(value, currency, approximate=False):
 @register.simple_tag(name="localized")
 def localized_tag(obj, field):
     return localized(obj, field)
+
+
+@register.simple_tag
+def legend_marks():
+    """(mark, meaning) of every mark a figure can carry, for the legend."""
+    return list(MARKS.values())
+
+
+@register.simple_tag
+def marks(obj):
+    """The marks of a reported figure or record: p for a preview, e implied, * mixed kinds."""
+    return figure_marks(
+        preview=getattr(obj, "preview", False),
+        implied=getattr(obj, "implied", False),
+        mixed_kinds=getattr(obj, "mixed_kinds", False),
+    )
 
 
 @register.simple_tag
