@@ -23,6 +23,7 @@ from delegations.models import Metric, Pavilion, ReportedFigure, Source
 from .totals import Total
 
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
+NONE_ON_RECORD = _("none on record")
 
 
 def url_of(obj):
@@ -96,10 +97,15 @@ def bilingual_columns(prefix, label):
 
 
 class CountColumn(tables.Column):
-    """A reported count; the page says 'not reported' where the export leaves the cell empty."""
+    """A reported count; the page says 'not reported' where the export leaves the cell empty.
 
-    def __init__(self, *args, approximate=None, **kwargs):
+    `zero` is what the page shows for 0 where the count is of itemised records ('none on
+    record': a source naming none is not a source saying there were none); exports keep 0.
+    """
+
+    def __init__(self, *args, approximate=None, zero=None, **kwargs):
         self.approximate = approximate
+        self.zero = zero
         kwargs.setdefault("default", _("not reported"))
         kwargs.setdefault("attrs", NUMBER)
         super().__init__(*args, **kwargs)
@@ -108,6 +114,8 @@ class CountColumn(tables.Column):
         return getattr(record, self.approximate, False) if self.approximate else False
 
     def render(self, value, record):
+        if value == 0 and self.zero is not None:
+            return self.zero
         return format_count(value, self.is_approximate(record))
 
     def value(self, value):
@@ -129,6 +137,8 @@ class DataTable(tables.Table):
 
     class Meta:
         attrs = {"class": "data-table"}
+        # An empty text cell stays empty: a dash reads as 'none' in a Korean table.
+        default = ""
 
     def export_sources(self):
         """The articles the exported rows come from."""
@@ -312,11 +322,17 @@ class CompanyTable(DataTable):
     )
     sector = NameColumn("sector", verbose_name=_("Sector"))
     programme = NameColumn("programme", verbose_name=_("Support programme"))
-    ces = CountColumn(accessor="ces_count", verbose_name=_("CES on record"))
-    awards = CountColumn(accessor="award_count", verbose_name=_("Innovation Awards"))
-    contracts = CountColumn(accessor="contract_count", verbose_name=_("Contracts"))
+    ces = CountColumn(accessor="ces_count", verbose_name=_("CES on record"), zero=NONE_ON_RECORD)
+    awards = CountColumn(
+        accessor="award_count", verbose_name=_("Innovation Awards"), zero=NONE_ON_RECORD
+    )
+    contracts = CountColumn(
+        accessor="contract_count", verbose_name=_("Contracts"), zero=NONE_ON_RECORD
+    )
     contract_value_usd = UsdColumn(verbose_name=_("Contract value (USD)"))
-    agreements = CountColumn(accessor="agreement_count", verbose_name=_("MOUs"))
+    agreements = CountColumn(
+        accessor="agreement_count", verbose_name=_("MOUs"), zero=NONE_ON_RECORD
+    )
     company_ko, company_en = bilingual_columns("name", _("Company"))
     region_ko, region_en = bilingual_columns("region__name", _("Home region"))
     sector_ko, sector_en = bilingual_columns("sector", _("Sector"))
@@ -471,6 +487,7 @@ class AwardTable(DataTable):
     category_count = CountColumn(verbose_name=_("Categories won"))
     categories = NameColumn("categories", verbose_name=_("Categories"))
     streak_reported = CountColumn(verbose_name=_("Years in a row, as reported"))
+    implied = tables.BooleanColumn(verbose_name=_("Implied"), visible=False)
     company_ko, company_en = bilingual_columns("company__name", _("Company"))
     region_ko, region_en = bilingual_columns("company__region__name", _("Home region"))
     categories_ko, categories_en = bilingual_columns("categories", _("Categories"))

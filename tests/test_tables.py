@@ -120,8 +120,8 @@ def test_contracts_for_daegu_2024_with_their_total(client, world, make_company):
 
     html = response.content.decode()
     assert [row[3:7] for row in body_rows(html)] == [
-        ["Enercamp", "—", "$1 million", "USD"],
-        ["Adplus", "—", "$150,000", "USD"],
+        ["Enercamp", "", "$1 million", "USD"],
+        ["Adplus", "", "$150,000", "USD"],
     ]
     assert "Total in USD (2 contracts)" in html
     assert "$1.15 million (1,150,000)" in html
@@ -405,3 +405,15 @@ def test_participation_is_counted_one_way_everywhere(client, db):
     ces = next(row["ces"] for row in companies if row["company"] == "Linkface")
     years = next(row["years"] for row in participation if row["company"] == "Linkface")
     assert ces == years == 5
+
+
+def test_a_count_of_records_says_none_on_record_not_zero(client, came_back, make_company):
+    make_company("vinatech", "비나텍", "Vinatech", region=came_back["jeonbuk"])
+    rows = body_rows(client.get("/companies/?q=vinatech", headers=EN).content.decode())
+    exported = export_rows(client, "/companies/", "company")
+
+    # CES on record, Innovation Awards, contracts, contract value, MOUs: nothing is on record.
+    assert rows == [["Vinatech", "Jeonbuk", "", "", "none on record", "none on record",
+                     "none on record", "not reported", "none on record"]]  # fmt: skip
+    vinatech = next(row for row in exported if row["company"] == "Vinatech")
+    assert (vinatech["awards"], vinatech["contract_value_usd"]) == (0, None)
