@@ -248,7 +248,8 @@ class AgreementTable(DataTable):
     partner = NameColumn("partner", verbose_name=_("Partner"))
     partner_country = tables.Column(verbose_name=_("Partner's country"))
     partner_count = tables.Column(verbose_name=_("Partners"), attrs=NUMBER)
-    signed_on = tables.DateColumn(verbose_name=_("Signed on"), short=False)
+    # A planned agreement's date is the day it is to be signed (see Status).
+    signed_on = tables.DateColumn(verbose_name=_("Date signed or planned"), short=False)
     subject = NameColumn("subject", verbose_name=_("Subject"))
     pavilion = NameColumn(
         "pavilion__name",

@@ -45,6 +45,12 @@ def test_jeonbuks_plans_are_plans_and_name_no_place_the_article_does_not(
     assert says in edition and never not in edition
     assert ("Is to visit the Seongnam" if language == "en" else "방문 예정") in edition
     assert "opens the Seongnam Pavilion" not in edition
+    pavilion = page(client, "/editions/2024/seongnam/", language)
+    assert ("is to be held on 9 January" if language == "en" else "개관식이 열릴 예정") in pavilion
+    assert "Opened on" not in pavilion
+    agreements = page(client, "/agreements/?city=seongnam", language)
+    assert ("Date signed or planned" if language == "en" else "체결일(예정일)") in agreements
+    assert ("planned" if language == "en" else "체결 예정") in agreements
 
 
 def test_flags_travel_with_the_figure(client, loaded):

@@ -360,8 +360,10 @@ def test_dates_export_as_iso_text_and_as_spreadsheet_dates(client, world):
     sheet = load_workbook(io.BytesIO(client.get(base + "&_export=xlsx", headers=EN).getvalue()))
 
     assert as_json[0]["signed_on"] == "2024-01-10"
-    assert rows[1][rows[0].index("Signed on")] == "2024-01-10"
-    signed_on = [c.value for c in next(sheet.worksheets[0].iter_rows(max_row=1))].index("Signed on")
+    assert rows[1][rows[0].index("Date signed or planned")] == "2024-01-10"
+    signed_on = [c.value for c in next(sheet.worksheets[0].iter_rows(max_row=1))].index(
+        "Date signed or planned"
+    )
     cell = sheet.worksheets[0].cell(row=2, column=signed_on + 1)
     assert (cell.value, cell.number_format) == (datetime(2024, 1, 10), "yyyy-mm-dd")
 
