@@ -207,6 +207,8 @@ def agreement_json(a):
         "year": a.edition.year,
         "city": city_json(a.region),
         "signed_by_company": company_ref(a.company),
+        **bilingual(a, "signers"),
+        "signer_count": a.signer_count,
         "kind": a.kind,
         "status": a.status,
         **bilingual(a, "partner"),

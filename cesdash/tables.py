@@ -243,6 +243,8 @@ class AgreementTable(DataTable):
         linkify=lambda record: url_of(record.company),
         default=_("the city"),
     )
+    signers_ko, signers_en = bilingual_columns("signers", _("Signed by others"))
+    signer_count = tables.Column(verbose_name=_("Signers"), visible=False)
     kind = tables.Column(verbose_name=_("Kind"))
     status = tables.Column(verbose_name=_("Status"))
     partner = NameColumn("partner", verbose_name=_("Partner"))
@@ -263,8 +265,10 @@ class AgreementTable(DataTable):
     place_ko, place_en = bilingual_columns("place", _("Place"))
 
     export_units = _(
-        "One row per signing. 'Partners' is the number of partners one signing covers. An empty "
-        "'Signed by' means the city itself signed."
+        "One row per signing. 'Partners' is the number of partners one signing covers. 'Signed "
+        "by' is the company on record that signed; 'Signed by others' names the signers where "
+        "they are not one company on record (with their number, where the source gives it); "
+        "where both are empty, the city itself signed."
     )
 
     class Meta(DataTable.Meta):
@@ -289,6 +293,16 @@ class AgreementTable(DataTable):
 
     def value_signed_on(self, value):
         return value
+
+    def render_signed_by(self, record, bound_column):
+        others = localized(record, "signers")
+        if record.company_id is None and others:
+            return others
+        return bound_column.column.render(record=record, bound_column=bound_column)
+
+    def value_signed_by(self, record):
+        # The company on record only; the other signers have their own columns.
+        return localized(record.company, "name") if record.company_id else None
 
 
 def company_column(**kwargs):

@@ -499,6 +499,19 @@ class Agreement(models.Model):
         related_name="agreements",
         help_text=_("Leave empty when the city itself signed."),
     )
+    signers_ko = models.CharField(
+        _("signed by others (Korean)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "When neither the city nor one company on record signs: who does, as the source "
+            "says (e.g. 'three medical and bio exhibitors')."
+        ),
+    )
+    signers_en = models.CharField(_("signed by others (English)"), max_length=200, blank=True)
+    signer_count = models.PositiveSmallIntegerField(
+        _("number of signers"), null=True, blank=True, help_text=_("Where the source counts them.")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SIGNED
@@ -535,8 +548,14 @@ class Agreement(models.Model):
             ),
         ]
 
+    @property
+    def signers(self):
+        """Who signs, as a page reads it: the company on record, the others the source names,
+        or else the city."""
+        return self.company or localized(self, "signers") or self.region
+
     def __str__(self):
-        signer = self.company or self.region
+        signer = self.signers
         return f"{signer} – {localized(self, 'partner')} (CES {self.edition.year})"
 
     def natural_key(self):

@@ -85,3 +85,24 @@ def test_flags_travel_with_the_figure(client, loaded):
 
 
 EN = {"accept-language": "en"}
+
+
+@pytest.mark.parametrize(
+    ("language", "signers", "partner"),
+    [
+        ("en", "Three Changwon medical and bio exhibitors", "A local investor"),
+        ("ko", "창원 의료바이오 분야 참가기업 3개사", "현지 투자사"),
+    ],
+)
+def test_changwons_investment_agreement_is_signed_by_its_companies_not_the_city(
+    client, loaded, language, signers, partner
+):
+    city = page(client, "/cities/changwon/", language)
+    data = client.get("/cities/changwon.json").json()["agreements"]
+    investment = next(a for a in data if a["kind"] == "investment")
+
+    assert f"{signers} – {partner}" in city
+    assert (investment["signer_count"], investment["partner_count"]) == (3, 1)
+    assert investment["signed_by_company"] is None and investment["signers_en"] == (
+        "Three Changwon medical and bio exhibitors"
+    )

@@ -226,7 +226,7 @@ def test_agreements_by_city_and_by_company(loaded):
         ),
         "changwon-investment-ces2024": (
             2024, "changwon", None,
-            "A local investor and three Changwon medical and bio exhibitors",
+            "A local investor",
             "investment", "planned", None, 1,
         ),
         "changwon-fullerton-ces2024": (
