@@ -457,6 +457,7 @@ def source_json(source):
 def company_json(company):
     return {
         **company_ref(company),
+        "name_en_from_source": company.name_en_from_source,
         "home_region": city_json(company.region),
         **bilingual(company, "sector"),
         **bilingual(company, "programme"),

@@ -122,6 +122,13 @@ class CountColumn(tables.Column):
         return value
 
 
+class FlagColumn(tables.BooleanColumn):
+    """A yes/no flag: ✔ or ✘ on the page, a real boolean in exports (TRUE/FALSE in CSV)."""
+
+    def value(self, value):
+        return None if value is None else bool(value)
+
+
 class UsdColumn(CountColumn):
     """An amount in US dollars: formatted on the page, the raw number in an export."""
 
@@ -349,6 +356,7 @@ class CompanyTable(DataTable):
         accessor="agreement_count", verbose_name=_("MOUs"), zero=NONE_ON_RECORD
     )
     company_ko, company_en = bilingual_columns("name", _("Company"))
+    name_en_from_source = FlagColumn(verbose_name=_("English name from a source"), visible=False)
     region_ko, region_en = bilingual_columns("region__name", _("Home region"))
     sector_ko, sector_en = bilingual_columns("sector", _("Sector"))
     programme_ko, programme_en = bilingual_columns("programme", _("Support programme"))
@@ -440,7 +448,7 @@ class ContractTable(DataTable):
     counterparty = NameColumn("counterparty", verbose_name=_("Counterparty"))
     amount = AmountColumn(verbose_name=_("Amount"))
     currency = tables.Column(verbose_name=_("Currency"))
-    approximate = tables.BooleanColumn(verbose_name=_("Approximate"), visible=False)
+    approximate = FlagColumn(verbose_name=_("Approximate"), visible=False)
     usd_amount = UsdColumn(verbose_name=_("Amount (USD)"), visible=False)
     subject = NameColumn("subject", verbose_name=_("Subject"))
     city_ko, city_en = bilingual_columns("pavilion__region__name", _("City"))
@@ -502,7 +510,7 @@ class AwardTable(DataTable):
     category_count = CountColumn(verbose_name=_("Categories won"))
     categories = NameColumn("categories", verbose_name=_("Categories"))
     streak_reported = CountColumn(verbose_name=_("Years in a row, as reported"))
-    implied = tables.BooleanColumn(verbose_name=_("Implied"), visible=False)
+    implied = FlagColumn(verbose_name=_("Implied"), visible=False)
     company_ko, company_en = bilingual_columns("company__name", _("Company"))
     region_ko, region_en = bilingual_columns("company__region__name", _("Home region"))
     categories_ko, categories_en = bilingual_columns("categories", _("Categories"))
@@ -634,9 +642,9 @@ class ResultsTable(DataTable):
     unit = tables.Column(accessor="metric", verbose_name=_("Unit"), orderable=False)
     currency = tables.Column(verbose_name=_("Currency"))
     usd = UsdColumn(verbose_name=_("Value in USD"), visible=False)
-    approximate = tables.BooleanColumn(verbose_name=_("Approximate"), visible=False)
-    preview = tables.BooleanColumn(verbose_name=_("Preview"), visible=False)
-    mixed_kinds = tables.BooleanColumn(verbose_name=_("Mixes kinds"), visible=False)
+    approximate = FlagColumn(verbose_name=_("Approximate"), visible=False)
+    preview = FlagColumn(verbose_name=_("Preview"), visible=False)
+    mixed_kinds = FlagColumn(verbose_name=_("Mixes kinds"), visible=False)
     converted_value = tables.Column(
         verbose_name=_("Source's conversion"), orderable=False, visible=False
     )
@@ -705,15 +713,6 @@ class ResultsTable(DataTable):
 
     def value_currency(self, value):
         return value or None
-
-    def value_approximate(self, value):
-        return bool(value)
-
-    def value_preview(self, value):
-        return bool(value)
-
-    def value_mixed_kinds(self, value):
-        return bool(value)
 
     def render_scope(self, record):
         return total_of(record).scope_display

@@ -103,6 +103,14 @@ class Company(BilingualNameMixin):
     """A company (or institution) that took part in CES with a city's delegation."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name_en_from_source = models.BooleanField(
+        _("English name from a source"),
+        default=False,
+        help_text=_(
+            "Tick when an article gives the English name; otherwise it is a romanisation of "
+            "ours, never presented as the company's own."
+        ),
+    )
     region = models.ForeignKey(
         Region,
         verbose_name=_("home region"),

@@ -1,6 +1,9 @@
 """What the articles say, and only that, on the pages: corrections from a re-reading of the
 articles against the data, checked in both languages."""
 
+import csv
+import io
+
 import pytest
 from django.core.management import call_command
 from pagetext import main, text
@@ -106,3 +109,15 @@ def test_changwons_investment_agreement_is_signed_by_its_companies_not_the_city(
     assert investment["signed_by_company"] is None and investment["signers_en"] == (
         "Three Changwon medical and bio exhibitors"
     )
+
+
+def test_english_company_names_the_articles_do_not_give_are_marked_as_ours(client, loaded):
+    company = page(client, "/companies/linkface/", "en")
+    data = client.get("/companies/linkface.json").json()
+    export = b"".join(client.get("/companies/?_export=csv", headers=EN).streaming_content).decode()
+    header, *rows = csv.reader(io.StringIO(export.lstrip("\ufeff")))
+    column = header.index("English name from a source")
+
+    assert "“Linkface” is our romanisation: the articles give only the Korean name." in company
+    assert data["name_en_from_source"] is False
+    assert {row[column] for row in rows} == {"FALSE"}
