@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
@@ -618,6 +618,15 @@ class ParticipationTable(DataTable):
 # --------------------------------------------------------------------------------------- results
 
 
+# What a count counts, as the page shows it; exports carry the stable key (METRIC_UNITS).
+UNIT_LABELS = {
+    "companies": pgettext_lazy("unit", "companies"),
+    "consultations": pgettext_lazy("unit", "consultations"),
+    "agreements": pgettext_lazy("unit", "agreements"),
+    "people": pgettext_lazy("unit", "people"),
+}
+
+
 def total_of(record):
     """A row of `ReportedFigure.objects.city_totals()` as the pages show it."""
     return Total.from_row(record, {})
@@ -706,6 +715,10 @@ class ResultsTable(DataTable):
         return record["value"]
 
     def render_unit(self, record):
+        unit = total_of(record).unit
+        return UNIT_LABELS.get(unit, unit)
+
+    def value_unit(self, record):
         return total_of(record).unit
 
     def render_currency(self, value):
