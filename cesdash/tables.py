@@ -179,12 +179,42 @@ class PavilionTable(DataTable):
     award_winners_named = CountColumn(verbose_name=_("Award winners named"))
     city_ko, city_en = bilingual_columns("region__name", _("City"))
     pavilion_ko, pavilion_en = bilingual_columns("name", _("Pavilion"))
+    consultation_value_value = tables.Column(
+        verbose_name=_("Consultation value (source's currency)"), visible=False
+    )
+    consultation_value_currency = tables.Column(
+        verbose_name=_("Consultation value currency"), visible=False
+    )
+    consultation_value_converted_value = tables.Column(
+        verbose_name=_("Consultation value as the source converted it"), visible=False
+    )
+    consultation_value_converted_currency = tables.Column(
+        verbose_name=_("Consultation value conversion currency"), visible=False
+    )
+    contract_value_value = tables.Column(
+        verbose_name=_("Contract value (source's currency)"), visible=False
+    )
+    contract_value_currency = tables.Column(
+        verbose_name=_("Contract value currency"), visible=False
+    )
+    contract_value_converted_value = tables.Column(
+        verbose_name=_("Contract value as the source converted it"), visible=False
+    )
+    contract_value_converted_currency = tables.Column(
+        verbose_name=_("Contract value conversion currency"), visible=False
+    )
+    preview = FlagColumn(verbose_name=_("Preview"), visible=False)
+    mixed_kinds = FlagColumn(verbose_name=_("Mixes kinds"), visible=False)
+    source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
     export_units = _(
         "Counts are numbers of companies, consultations, agreements or award winners. Money "
         "columns are in US dollars, as the source states them or as the source itself converted "
-        "them. Consultation value and contract value are different stages of a deal: never add "
-        "them. An empty cell means that no source reports the figure."
+        "them; the columns in the source's currency repeat each amount as the source states it, "
+        "with the source's own conversion. Consultation value and contract value are different "
+        "stages of a deal: never add them. Preview is TRUE where a figure comes from an article "
+        "written before the trip, Mixes kinds where a count covers companies and institutions "
+        "together. An empty cell means that no source reports the figure."
     )
 
     class Meta(DataTable.Meta):
@@ -209,8 +239,9 @@ class PavilionTable(DataTable):
             "city_en",
             "pavilion_ko",
             "pavilion_en",
+            "...",
         ]
-        order_by = ("-year", "city", "metric")
+        order_by = ("-year", "city")
         empty_text = _("No pavilions match.")
 
     def render_contract_value_recorded_usd(self, value, record):

@@ -284,7 +284,9 @@ class PavilionQuerySet(models.QuerySet):
         """Each pavilion with its reported figures as columns (NULL where no source states one):
         what the pavilion table, the city and edition pages and the pavilion page show of it.
 
-        Money is in US dollars, as the source states it or as the source itself converted it.
+        Money is in US dollars, as the source states it or as the source itself converted it,
+        and also as the source states it: in its currency, with the source's own conversion.
+        `preview` and `mixed_kinds` say whether any of the pavilion's figures is so flagged.
         """
 
         def reported(metric, field="value"):
@@ -297,7 +299,13 @@ class PavilionQuerySet(models.QuerySet):
             name = f"{metric}_usd" if metric in MONEY_METRICS else str(metric)
             columns[name] = reported(metric, field)
             columns[f"{metric}_approximate"] = reported(metric, "approximate")
-        return self.select_related("edition", "region").annotate(**columns)
+        for metric in sorted(MONEY_METRICS):
+            for field in ("value", "currency", "converted_value", "converted_currency"):
+                columns[f"{metric}_{field}"] = reported(metric, field)
+        for flag in ("preview", "mixed_kinds"):
+            flagged = ReportedFigure.objects.filter(pavilion=OuterRef("pk"), **{flag: True})
+            columns[flag] = Exists(flagged)
+        return self.select_related("edition", "region", "source").annotate(**columns)
 
 
 class PavilionManager(models.Manager.from_queryset(PavilionQuerySet)):

@@ -121,3 +121,20 @@ def test_english_company_names_the_articles_do_not_give_are_marked_as_ours(clien
     assert "“Linkface” is our romanisation: the articles give only the Korean name." in company
     assert data["name_en_from_source"] is False
     assert {row[column] for row in rows} == {"FALSE"}
+
+
+def test_the_pavilion_export_keeps_flags_conversion_and_source(client, loaded):
+    def row(query):
+        export = b"".join(client.get(query, headers=EN).streaming_content).decode()
+        header, *rows = csv.reader(io.StringIO(export.lstrip("\ufeff")))
+        return dict(zip(header, rows[0], strict=True))
+
+    jeonbuk = row("/pavilions/?city=jeonbuk&_export=csv")
+    daegu = row("/pavilions/?city=daegu&year=2024&_export=csv")
+
+    assert (jeonbuk["Preview"], jeonbuk["Mixes kinds"]) == ("TRUE", "TRUE")
+    assert jeonbuk["Source"] == "news1-2024-ces-mayors"
+    assert (
+        daegu["Consultation value as the source converted it"],
+        daegu["Consultation value conversion currency"],
+    ) == ("188180000000", "KRW")

@@ -15,16 +15,25 @@ def test_csv_export_is_exactly_the_table_in_english(client, world):
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="pavilions_{today}.csv"'
     text = b"".join(response.streaming_content).decode("utf-8")
+    p24, j24, p19 = (world[key].source.key for key in ("p24", "j24", "p19"))
     assert text == BOM + (
         "Year,City,Pavilion,Companies,Consultations,Consultation value (USD),"
         "Contract value (USD),MOUs,Innovation Award winners,Companies named,Contracts recorded,"
         "Recorded contract value (USD),MOUs recorded,Award winners named,"
-        "City (Korean),City (English),Pavilion (Korean),Pavilion (English)\r\n"
+        "City (Korean),City (English),Pavilion (Korean),Pavilion (English),"
+        "Consultation value (source's currency),Consultation value currency,"
+        "Consultation value as the source converted it,Consultation value conversion currency,"
+        "Contract value (source's currency),Contract value currency,"
+        "Contract value as the source converted it,Contract value conversion currency,"
+        "Preview,Mixes kinds,Source\r\n"
         "2024,Daegu,Daegu Pavilion,16,,140000000,,,8,1,1,1000000,1,1,"
-        "대구,Daegu,대구공동관,Daegu Pavilion\r\n"
-        "2024,Jeonbuk,Jeonbuk Pavilion,20,,,,,,0,0,,0,0,전북,Jeonbuk,전북관,Jeonbuk Pavilion\r\n"
+        "대구,Daegu,대구공동관,Daegu Pavilion,"
+        f"140000000,USD,188180000000,KRW,,,,,FALSE,FALSE,{p24}\r\n"
+        "2024,Jeonbuk,Jeonbuk Pavilion,20,,,,,,0,0,,0,0,전북,Jeonbuk,전북관,Jeonbuk Pavilion,"
+        f",,,,,,,,FALSE,FALSE,{j24}\r\n"
         "2019,Daegu,Daegu Pavilion,25,750,,7280000,,,0,0,,0,0,"
-        "대구,Daegu,대구공동관,Daegu Pavilion\r\n"
+        "대구,Daegu,대구공동관,Daegu Pavilion,"
+        f",,,,7280000,USD,,,FALSE,FALSE,{p19}\r\n"
     )
 
 
