@@ -302,6 +302,8 @@ class AgreementTable(DataTable):
     subject_ko, subject_en = bilingual_columns("subject", _("Subject"))
     place_ko, place_en = bilingual_columns("place", _("Place"))
 
+    source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
     export_units = _(
         "One row per signing. 'Partners' is the number of partners one signing covers. 'Signed "
         "by' is the company on record that signed; 'Signed by others' names the signers where "
@@ -392,6 +394,8 @@ class CompanyTable(DataTable):
     sector_ko, sector_en = bilingual_columns("sector", _("Sector"))
     programme_ko, programme_en = bilingual_columns("programme", _("Support programme"))
 
+    source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
     export_units = _(
         "Counts are of the itemised records the sources name, which are often fewer than the "
         "totals the sources report. Contract value is the sum of the company's recorded "
@@ -434,6 +438,8 @@ class ExhibitTable(DataTable):
     region_ko, region_en = bilingual_columns("company__region__name", _("Home region"))
     sector_ko, sector_en = bilingual_columns("company__sector", _("Sector"))
     showed_ko, showed_en = bilingual_columns("showed", _("What it showed"))
+
+    source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
     export_units = _(
         "One row per company and CES. An empty pavilion means the source does not say where "
@@ -487,6 +493,8 @@ class ContractTable(DataTable):
     company_ko, company_en = bilingual_columns("company__name", _("Company"))
     counterparty_ko, counterparty_en = bilingual_columns("counterparty", _("Counterparty"))
     subject_ko, subject_en = bilingual_columns("subject", _("Subject"))
+
+    source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
     export_units = _(
         "Amount is in the currency of the Currency column (USD: US dollars, KRW: Korean won), "
@@ -545,6 +553,8 @@ class AwardTable(DataTable):
     company_ko, company_en = bilingual_columns("company__name", _("Company"))
     region_ko, region_en = bilingual_columns("company__region__name", _("Home region"))
     categories_ko, categories_en = bilingual_columns("categories", _("Categories"))
+
+    source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
     export_units = _(
         "One row per company and year. 'Categories won' and 'Years in a row' are as the source "

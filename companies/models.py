@@ -40,7 +40,7 @@ def ces_on_record():
 class CompanyQuerySet(models.QuerySet):
     def for_companies_table(self):
         """The companies table (/companies/): one row a company, its itemised records counted."""
-        return self.select_related("region").annotate(
+        return self.select_related("region", "source").annotate(
             ces_count=ces_on_record(),
             award_count=count_of(InnovationAward, company=OuterRef("pk")),
             contract_count=count_of(Contract, company=OuterRef("pk")),
@@ -182,7 +182,7 @@ class ExhibitQuerySet(models.QuerySet):
     def for_exhibits_table(self):
         """The exhibits table (/exhibits/): one row a company at one CES."""
         return self.select_related(
-            "edition", "company__region", "pavilion__edition", "pavilion__region"
+            "edition", "company__region", "pavilion__edition", "pavilion__region", "source"
         )
 
 
@@ -249,7 +249,9 @@ class Exhibit(models.Model):
 class ContractQuerySet(models.QuerySet):
     def for_contracts_table(self):
         """The contracts table (/contracts/): one row a contract."""
-        return self.select_related("edition", "company", "pavilion__edition", "pavilion__region")
+        return self.select_related(
+            "edition", "company", "pavilion__edition", "pavilion__region", "source"
+        )
 
     def signed_by_city(self):
         """(city, year, signed): how many contracts companies from each city signed at each
@@ -352,7 +354,7 @@ class Contract(models.Model):
 class InnovationAwardQuerySet(models.QuerySet):
     def for_awards_table(self):
         """The awards table (/awards/): one row a company's awards in one year."""
-        return self.select_related("edition", "company__region")
+        return self.select_related("edition", "company__region", "source")
 
     def winners_by_city(self):
         """(city, year, winners): how many companies from each city won an Innovation Award at
@@ -446,7 +448,7 @@ class InnovationAward(models.Model):
 class AgreementQuerySet(models.QuerySet):
     def for_agreements_table(self):
         """The agreements table (/agreements/): one row a signing."""
-        return self.select_related("edition", "region", "company", "pavilion__edition")
+        return self.select_related("edition", "region", "company", "pavilion__edition", "source")
 
     def signed_by_city(self):
         """(city, year, signed): how many agreements each city's delegation signed at each CES,

@@ -33,7 +33,7 @@ CONTRACT_HEADER = (
     "Year,City,Pavilion,Company,Counterparty,Amount,Currency,Approximate,Amount (USD),Subject,"
     "City (Korean),City (English),Pavilion (Korean),Pavilion (English),"
     "Company (Korean),Company (English),Counterparty (Korean),Counterparty (English),"
-    "Subject (Korean),Subject (English)\r\n"
+    "Subject (Korean),Subject (English),Source\r\n"
 )
 
 
@@ -94,14 +94,16 @@ def test_contracts_csv_is_the_whole_table_in_english(client, contracts):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="contracts_{today}.csv"'
+    j24, p24, p19 = (contracts[key].source.key for key in ("j24", "p24", "p19"))
     assert text_of(response) == BOM + CONTRACT_HEADER + (
         "2024,Jeonbuk,Jeonbuk Pavilion,Vinatech,A US distributor,2500000000,KRW,TRUE,,"
         "Supercapacitor supply,전북,Jeonbuk,전북관,Jeonbuk Pavilion,비나텍,Vinatech,"
-        "미국 유통사,A US distributor,슈퍼커패시터 공급,Supercapacitor supply\r\n"
+        f"미국 유통사,A US distributor,슈퍼커패시터 공급,Supercapacitor supply,{j24}\r\n"
         "2024,Daegu,Daegu Pavilion,Enercamp,,1000000,USD,FALSE,1000000,,"
-        "대구,Daegu,대구공동관,Daegu Pavilion,에너캠프,Enercamp,,,,\r\n"
+        f"대구,Daegu,대구공동관,Daegu Pavilion,에너캠프,Enercamp,,,,,{p24}\r\n"
         "2019,Daegu,Daegu Pavilion,Linkface,,,,,,Export contract,"
-        "대구,Daegu,대구공동관,Daegu Pavilion,링크페이스,Linkface,,,수출 계약,Export contract\r\n"
+        "대구,Daegu,대구공동관,Daegu Pavilion,링크페이스,Linkface,,,수출 계약,Export contract,"
+        f"{p19}\r\n"
     )
 
 
@@ -112,9 +114,10 @@ def test_contracts_csv_keeps_the_filters_and_names_them_in_the_file_name(client,
     assert response["Content-Disposition"] == (
         f'attachment; filename="contracts_year-2024_city-daegu_{today}.csv"'
     )
+    source = contracts["p24"].source.key
     assert text_of(response) == BOM + CONTRACT_HEADER + (
         "2024,Daegu,Daegu Pavilion,Enercamp,,1000000,USD,FALSE,1000000,,"
-        "대구,Daegu,대구공동관,Daegu Pavilion,에너캠프,Enercamp,,,,\r\n"
+        f"대구,Daegu,대구공동관,Daegu Pavilion,에너캠프,Enercamp,,,,,{source}\r\n"
     )
 
 
@@ -199,7 +202,7 @@ def test_xlsx_matches_the_csv_and_describes_itself(client, contracts):
     assert rows_sheet["F2"].value == 1_000_000  # a number, not text
     assert rows_sheet["F2"].number_format == "#,##0"  # shown as 1,000,000, not 1E+06
     assert rows_sheet.freeze_panes == "A2"
-    assert rows_sheet.auto_filter.ref == f"A1:T{len(expected)}"
+    assert rows_sheet.auto_filter.ref == f"A1:U{len(expected)}"
     assert rows_sheet.column_dimensions["A"].width == 10
     about = {label: value for label, value in about_sheet.iter_rows(values_only=True)}
     assert about["Table"] == "Contracts"
