@@ -638,6 +638,8 @@ class ParticipationTable(DataTable):
     years = CountColumn(verbose_name=_("Years at CES"))
     company_ko, company_en = bilingual_columns("name", _("Company"))
 
+    source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
     export_units = _(
         "One row per company, one column per CES year. A cell lists what the sources record "
         "for that year: exhibited, an Innovation Award, the number of contracts signed. An "
@@ -647,7 +649,7 @@ class ParticipationTable(DataTable):
     class Meta(DataTable.Meta):
         model = Company
         fields = []
-        sequence = ["company", "region", "years", "...", "company_ko", "company_en"]
+        sequence = ["company", "region", "years", "...", "company_ko", "company_en", "source"]
         order_by = ("-years", "company")
         empty_text = _("No companies match.")
 

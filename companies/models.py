@@ -59,7 +59,7 @@ class CompanyQuerySet(models.QuerySet):
             annotations[f"award_{year}"] = Exists(InnovationAward.objects.filter(**record))
             annotations[f"contracts_{year}"] = count_of(Contract, **record)
             annotations[f"agreements_{year}"] = count_of(Agreement, **record)
-        return self.select_related("region").annotate(**annotations)
+        return self.select_related("region", "source").annotate(**annotations)
 
     def for_company_page(self, slug):
         """The company page (/companies/<slug>/): every CES it exhibited at, its awards in
