@@ -96,6 +96,12 @@ def bilingual_columns(prefix, label):
     )
 
 
+def export_only_columns(*headers):
+    """Hidden columns, one a header, that only exports include (their accessor is the name
+    they are given in the table)."""
+    return tuple(tables.Column(verbose_name=header, visible=False) for header in headers)
+
+
 class CountColumn(tables.Column):
     """A reported count; the page says 'not reported' where the export leaves the cell empty.
 
@@ -179,29 +185,27 @@ class PavilionTable(DataTable):
     award_winners_named = CountColumn(verbose_name=_("Award winners named"))
     city_ko, city_en = bilingual_columns("region__name", _("City"))
     pavilion_ko, pavilion_en = bilingual_columns("name", _("Pavilion"))
-    consultation_value_value = tables.Column(
-        verbose_name=_("Consultation value (source's currency)"), visible=False
+    (
+        consultation_value_value,
+        consultation_value_currency,
+        consultation_value_converted_value,
+        consultation_value_converted_currency,
+    ) = export_only_columns(
+        _("Consultation value (source's currency)"),
+        _("Consultation value currency"),
+        _("Consultation value as the source converted it"),
+        _("Consultation value conversion currency"),
     )
-    consultation_value_currency = tables.Column(
-        verbose_name=_("Consultation value currency"), visible=False
-    )
-    consultation_value_converted_value = tables.Column(
-        verbose_name=_("Consultation value as the source converted it"), visible=False
-    )
-    consultation_value_converted_currency = tables.Column(
-        verbose_name=_("Consultation value conversion currency"), visible=False
-    )
-    contract_value_value = tables.Column(
-        verbose_name=_("Contract value (source's currency)"), visible=False
-    )
-    contract_value_currency = tables.Column(
-        verbose_name=_("Contract value currency"), visible=False
-    )
-    contract_value_converted_value = tables.Column(
-        verbose_name=_("Contract value as the source converted it"), visible=False
-    )
-    contract_value_converted_currency = tables.Column(
-        verbose_name=_("Contract value conversion currency"), visible=False
+    (
+        contract_value_value,
+        contract_value_currency,
+        contract_value_converted_value,
+        contract_value_converted_currency,
+    ) = export_only_columns(
+        _("Contract value (source's currency)"),
+        _("Contract value currency"),
+        _("Contract value as the source converted it"),
+        _("Contract value conversion currency"),
     )
     preview = FlagColumn(verbose_name=_("Preview"), visible=False)
     mixed_kinds = FlagColumn(verbose_name=_("Mixes kinds"), visible=False)
