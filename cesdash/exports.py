@@ -421,24 +421,22 @@ def table_page(
     request,
     *,
     table_class,
+    queryset,
     filterset_class,
     name,
     title,
     lede="",
-    queryset=None,
     table_kwargs=None,
     summary=None,
     template="tables/list.html",
 ):
     """A filtered, sorted, paginated table page, or its export: the state is in the URL.
 
-    `queryset` is the table's read, `table_class.rows()` unless given (as where it takes arguments).
+    `queryset` is the table's read: one documented QuerySet method (`for_<name>_table()`).
     `summary`, given the filtered queryset, returns what the page shows above the table (e.g.
     the contracts' totals). Invalid filters show their messages with an empty table (status
     400); an export with invalid filters is refused rather than given unfiltered.
     """
-    if queryset is None:
-        queryset = table_class.rows()
     params = without_nul(request.GET)
     filterset = filterset_class(params, queryset=queryset, request=request)
     valid = filterset.is_valid()

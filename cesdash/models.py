@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from companies.models import Agreement, Contract, Exhibit, InnovationAward, winners_named
+from delegations.bilingual import localized_fields
 from delegations.models import (
     Delegation,
     Edition,
@@ -119,7 +120,7 @@ class CityQuerySet(RegionQuerySet):
                 "-edition__year"
             ),
             pavilions=PavilionResults.objects.for_pavilions_table().filter(region=city),
-            companies=city.companies.order_by("name_ko"),
+            companies=city.companies.order_by(*localized_fields("name")),
             agreements=Agreement.objects.filter(region=city).select_related(
                 "edition", "region", "company", "source"
             ),
@@ -156,16 +157,20 @@ class CesQuerySet(models.QuerySet):
             )
             .get(year=year)
         )
-        cities = Region.objects.at_ces().filter(
-            Q(delegations__edition=edition)
-            | Q(pavilions__edition=edition)
-            | Q(figures__edition=edition)
+        cities = list(
+            Region.objects.at_ces().filter(
+                Q(delegations__edition=edition)
+                | Q(pavilions__edition=edition)
+                | Q(figures__edition=edition)
+            )
         )
         return EditionPage(
             edition=edition,
-            cities=list(cities),
+            cities=cities,
+            # Every year of these cities, so each total keeps the earlier ones it is shown
+            # against (a window over one year's rows would see none).
             results=Results.build(
-                ReportedFigure.objects.filter(edition=edition).city_totals(),
+                ReportedFigure.objects.filter(region__in=cities).city_totals(),
                 recorded_counts(
                     Agreement.objects.filter(edition=edition),
                     InnovationAward.objects.filter(edition=edition),

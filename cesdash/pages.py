@@ -127,6 +127,8 @@ def cell_json(cell):
         "label": metric_label(cell.metric),
         "total": total_json(cell.total),
         "recorded": cell.recorded,
+        # Where the figure is not reported: the last earlier total the page shows instead.
+        "earlier": earlier_json(cell.earlier),
     }
 
 
@@ -349,7 +351,7 @@ class CityPage:
             "results": [row.as_json() for row in self.year_rows],
             "delegations": [delegation_json(d) for d in self.delegations],
             "pavilions": [pavilion_row_json(p) for p in self.pavilions],
-            "companies": [company_ref(c) for c in self.companies],
+            "companies": [{**company_ref(c), **bilingual(c, "sector")} for c in self.companies],
             "awards": [award_json(a) for a in self.awards],
             "agreements": [agreement_json(a) for a in self.agreements],
         }
@@ -445,6 +447,16 @@ def source_json(source):
         "archived_copy": source.seed_file or None,
         **bilingual(source, "summary"),
         "figures": [figure_json(f) for f in source.figures.all()],
+        "companies_by_region": [
+            {
+                "year": c.pavilion.edition.year,
+                "pavilion": pavilion_ref(c.pavilion),
+                "region": city_json(c.region),
+                "companies": c.companies,
+                "approximate": c.approximate,
+            }
+            for c in source.regional_counts.all()
+        ],
         "pavilions": [pavilion_ref(p) for p in source.pavilions.all()],
         "delegations": [delegation_json(d) for d in source.delegations.all()],
         "exhibits": [exhibit_json(e) for e in source.exhibits.all()],

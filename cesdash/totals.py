@@ -67,7 +67,7 @@ class Total:
 
     @classmethod
     def from_row(cls, row, sources):
-        """A row of `city_totals()`, its source looked up in `sources` (by primary key)."""
+        """A row of `city_totals()`, its source looked up in `sources` (by key)."""
 
         def earlier(prefix, parts=()):
             if row[f"{prefix}year"] is None:
@@ -93,7 +93,7 @@ class Total:
             mixed_kinds=bool(row["mixed_kinds"]),
             converted_value=row["converted_value"],
             converted_currency=row["conversion_currency"] or "",
-            source=sources.get(row["first_source"]),
+            source=sources.get(row["source_key"]),
             figure_id=row["first_figure"] if row["figures"] == 1 else None,
             parts=scope_parts(row),
             previous=earlier("previous_", scope_parts(row, "previous_")),
@@ -135,7 +135,8 @@ class Total:
         if not self.is_sum:
             return Pavilion.Kind(self.parts[0][0]).label
         return " + ".join(
-            f"{Pavilion.Kind(kind).label}{f' ×{count}' if count > 1 else ''} {self.format(value)}"
+            f"{Pavilion.Kind(kind).label}{f' ×{count}' if count > 1 else ''}"
+            + (f" {self.format(value)}" if value is not None else "")  # not across currencies
             for kind, count, value in self.parts
         )
 
@@ -228,7 +229,9 @@ class Results:
     def build(cls, total_rows, recorded_rows):
         """From `city_totals()` rows and (city id, year, metric, count) tuples."""
         total_rows = list(total_rows)
-        sources = Source.objects.in_bulk({row["first_source"] for row in total_rows})
+        sources = Source.objects.in_bulk(
+            {row["source_key"] for row in total_rows}, field_name="key"
+        )
         totals = {
             (row["region"], row["year"], row["metric"]): Total.from_row(row, sources)
             for row in total_rows

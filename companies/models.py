@@ -547,7 +547,8 @@ class Agreement(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["edition__year", "signed_on", "key"]
+        # Empty dates last on PostgreSQL and SQLite alike, so pages read the same on both.
+        ordering = ["edition__year", F("signed_on").asc(nulls_last=True), "key"]
         verbose_name = _("MOU or agreement")
         verbose_name_plural = _("MOUs and agreements")
         constraints = [

@@ -68,7 +68,8 @@ class Source(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["published_on", "key"]
+        # Undated articles last on PostgreSQL and SQLite alike.
+        ordering = [F("published_on").asc(nulls_last=True), "key"]
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
@@ -505,6 +506,7 @@ class ReportedFigureQuerySet(models.QuerySet):
             )
             .annotate(
                 figures=Count("pk"),
+                # The source a total cites: its own, or the first by key of those added up.
                 source_key=Min("source__key"),
                 pavilions=Count("pavilion"),
                 currencies=Count("currency", distinct=True),
@@ -512,19 +514,21 @@ class ReportedFigureQuerySet(models.QuerySet):
                 approximate=Max(Case(When(approximate=True, then=1), default=0)),
                 preview=Max(Case(When(preview=True, then=1), default=0)),
                 mixed_kinds=Max(Case(When(mixed_kinds=True, then=1), default=0)),
-                first_source=Min("source"),
                 first_figure=Min("pk"),
                 conversion_currency=Max("converted_currency"),
                 **{
                     f"{kind}_pavilions": Count("pavilion", filter=Q(pavilion__kind=kind))
                     for kind in Pavilion.Kind
                 },
-                **{
-                    f"{kind}_value": Sum("value", filter=Q(pavilion__kind=kind))
-                    for kind in Pavilion.Kind
-                },
             )
             .annotate(
+                # What each kind of pavilion adds up to, in the one currency (else unknown).
+                **{
+                    f"{kind}_value": Case(
+                        When(currencies__lte=1, then=Sum("value", filter=Q(pavilion__kind=kind)))
+                    )
+                    for kind in Pavilion.Kind
+                },
                 value=Case(When(currencies__lte=1, then=Sum("value"))),
                 usd=Case(When(figures=Count("usd_value"), then=Sum("usd_value"))),
                 converted_value=Case(
@@ -638,7 +642,13 @@ class ReportedFigure(models.Model):
     history = HistoricalRecords(excluded_fields=["usd_value"])
 
     class Meta:
-        ordering = ["edition__year", "region__name_ko", "pavilion", "metric"]
+        # City-wide figures first on PostgreSQL and SQLite alike.
+        ordering = [
+            "edition__year",
+            "region__name_ko",
+            F("pavilion").asc(nulls_first=True),
+            "metric",
+        ]
         verbose_name = _("reported figure")
         verbose_name_plural = _("reported figures")
         constraints = [

@@ -1,7 +1,7 @@
 """Correlated subqueries that count or add up the rows pointing at the outer row.
 
-One helper each, used by every read that puts a count or a sum beside a row (the pavilion table,
-the companies table, the sources page), so the SQL is written once.
+One helper each, used by every read above this app that puts a count or a sum beside a row,
+so the SQL is written once.
 """
 
 from django.db import models

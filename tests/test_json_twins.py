@@ -207,10 +207,23 @@ def test_sources_json_counts_what_the_page_counts(client, pages):
     for source in data["sources"]:
         assert source["title"] in page
     counted = {s["key"]: (s["figures"], s["records"]) for s in data["sources"]}
-    # The 2024 article: 5 figures (3 + 1 city-wide + Jeonbuk's), exhibit, contract, award, MOU.
+    # The 2024 article: 4 figures (3 of the pavilion, 1 city-wide), and 4 records (exhibit,
+    # contract, award, MOU).
     assert counted[pages["p24"].source.key] == (4, 4)
 
 
 def test_an_unknown_page_has_no_twin(client, pages):
     assert client.get("/cities/nowhere.json").status_code == 404
     assert client.get("/index.json?city=atlantis").status_code == 404
+
+
+def test_the_edition_twin_keeps_each_totals_earlier_comparison(client, pages):
+    """The edition page reads one CES, but each total keeps the earlier one it is shown
+    against, as on the home page."""
+    edition = client.get("/editions/2024.json").json()
+    home = client.get("/index.json").json()
+    daegu = next(row for row in edition["cities"] if row["city"]["slug"] == "daegu")
+
+    companies = daegu["figures"][0]["total"]
+    assert (companies["like"]["year"], companies["change"]) == (2019, -9)
+    assert companies == home["headline"][0]["total"]
