@@ -646,8 +646,8 @@ class ParticipationTable(DataTable):
 
     export_units = _(
         "One row per company, one column per CES year. A cell lists what the sources record "
-        "for that year: exhibited, an Innovation Award, the number of contracts signed. An "
-        "empty cell means that no source records the company at that CES."
+        "for that year: exhibited, an Innovation Award, the number of contracts and of "
+        "agreements signed. An empty cell means that no source records the company at that CES."
     )
 
     class Meta(DataTable.Meta):
