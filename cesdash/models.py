@@ -116,9 +116,9 @@ class CityQuerySet(RegionQuerySet):
             years=sorted(on_record | set(results.years(city.pk)), reverse=True),
             chart_years=year_span(on_record),
             colour_rank=Region.objects.at_ces().filter(pk__lt=city.pk).count(),
-            delegations=city.delegations.select_related("edition", "source").order_by(
-                "-edition__year"
-            ),
+            delegations=city.delegations.select_related(
+                "edition", "source", "leader_source"
+            ).order_by("-edition__year"),
             pavilions=PavilionResults.objects.for_pavilions_table().filter(region=city),
             companies=city.companies.order_by(*localized_fields("name")),
             agreements=Agreement.objects.filter(region=city).select_related(
@@ -178,7 +178,7 @@ class CesQuerySet(models.QuerySet):
                 ),
             ),
             pavilions=PavilionResults.objects.for_pavilions_table().filter(edition=edition),
-            delegations=edition.delegations.select_related("region", "source"),
+            delegations=edition.delegations.select_related("region", "source", "leader_source"),
             agreements=edition.agreements.select_related("region", "company", "source"),
             awards=edition.awards.select_related("company__region", "source"),
             exhibits=edition.exhibits.select_related("company", "pavilion__edition", "source"),
@@ -279,7 +279,14 @@ class SourceRecordsQuerySet(models.QuerySet):
                 RegionalCompanyCount.objects.select_related("pavilion__edition", "region"),
             ),
             Prefetch("pavilions", Pavilion.objects.select_related("edition", "region")),
-            Prefetch("delegations", Delegation.objects.select_related("edition", "region")),
+            Prefetch(
+                "delegations",
+                Delegation.objects.select_related("edition", "region", "leader_source"),
+            ),
+            Prefetch(
+                "led_delegations",
+                Delegation.objects.select_related("edition", "region", "leader_source", "source"),
+            ),
             Prefetch(
                 "agreements", Agreement.objects.select_related("edition", "region", "company")
             ),

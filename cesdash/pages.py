@@ -9,6 +9,7 @@ language of the request.
 from dataclasses import dataclass
 
 from cesdash.formatting import format_count, format_money
+from cesdash.totals import figure_marks
 from delegations.bilingual import localized
 from delegations.models import HEADLINE_METRICS, METRIC_UNITS, MONEY_METRICS, Metric
 
@@ -196,9 +197,11 @@ def delegation_json(d):
         "year": d.edition.year,
         "city": city_json(d.region),
         **bilingual(d, "leader"),
+        "leader_source": source_ref(d.leader_source) if d.leader_source else None,
         "departs_on": d.departs_on,
         "returns_on": d.returns_on,
         **bilingual(d, "summary"),
+        "implied": d.implied,
         "source": source_ref(d.source),
     }
 
@@ -270,10 +273,19 @@ class Row:
     cells: list
     city: object = None
     year: int | None = None
+    implied: bool = False  # the city's presence at this CES is inferred, not reported
+
+    @property
+    def marks(self):
+        return figure_marks(implied=self.implied)
 
     def as_json(self):
         head = {"city": city_json(self.city)} if self.city else {"year": self.year}
-        return {**head, "figures": [cell_json(cell) for cell in self.cells]}
+        return {
+            **head,
+            "implied": self.implied,
+            "figures": [cell_json(cell) for cell in self.cells],
+        }
 
 
 @dataclass
@@ -343,7 +355,11 @@ class CityPage:
 
     @property
     def year_rows(self):
-        return [Row(self.results.cells(self.city.pk, year), year=year) for year in self.years]
+        implied = {d.edition.year for d in self.delegations if d.implied}
+        return [
+            Row(self.results.cells(self.city.pk, year), year=year, implied=year in implied)
+            for year in self.years
+        ]
 
     def as_json(self):
         return {
@@ -371,7 +387,11 @@ class EditionPage:
     @property
     def comparison(self):
         year = self.edition.year
-        return [Row(self.results.cells(c.pk, year), city=c) for c in self.cities]
+        implied = {d.region_id for d in self.delegations if d.implied}
+        return [
+            Row(self.results.cells(c.pk, year), city=c, implied=c.pk in implied)
+            for c in self.cities
+        ]
 
     def as_json(self):
         e = self.edition
@@ -459,6 +479,7 @@ def source_json(source):
         ],
         "pavilions": [pavilion_ref(p) for p in source.pavilions.all()],
         "delegations": [delegation_json(d) for d in source.delegations.all()],
+        "delegation_leaders": [delegation_json(d) for d in source.led_delegations.all()],
         "exhibits": [exhibit_json(e) for e in source.exhibits.all()],
         "contracts": [contract_json(c) for c in source.contracts.all()],
         "agreements": [agreement_json(a) for a in source.agreements.all()],

@@ -240,12 +240,32 @@ class Delegation(models.Model):
     )
     leader_ko = models.CharField(_("led by (Korean)"), max_length=200, blank=True)
     leader_en = models.CharField(_("led by (English)"), max_length=200, blank=True)
+    leader_source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the leader"),
+        on_delete=models.PROTECT,
+        related_name="led_delegations",
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only when an article other than the delegation's source places the leader there "
+            "(a later article's photo caption, say)."
+        ),
+    )
     departs_on = models.DateField(_("departs on"), null=True, blank=True)
     returns_on = models.DateField(_("returns on"), null=True, blank=True)
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
     source = models.ForeignKey(
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="delegations"
+    )
+    implied = models.BooleanField(
+        _("implied"),
+        default=False,
+        help_text=_(
+            "No article reports this trip itself: it follows from what one says "
+            "(“six consecutive years since 2013”)."
+        ),
     )
 
     objects = DelegationManager()

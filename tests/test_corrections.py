@@ -138,3 +138,43 @@ def test_the_pavilion_export_keeps_flags_conversion_and_source(client, loaded):
         daegu["Consultation value as the source converted it"],
         daegu["Consultation value conversion currency"],
     ) == ("188180000000", "KRW")
+
+
+@pytest.mark.parametrize(
+    ("language", "year_row", "leader", "inferred"),
+    [
+        (
+            "en",
+            "CES 2015 e not reported",
+            "CES 2017 · Mayor Kwon Young-jin [source]",
+            "is inferred",
+        ),
+        ("ko", "CES 2015 e 미보고", "CES 2017 · 권영진 대구시장 [출처]", "추론한 참가"),
+    ],
+)
+def test_daegus_ces_2014_to_2016_are_implied_and_the_2017_leader_cites_the_2018_caption(
+    client, loaded, language, year_row, leader, inferred
+):
+    """'Since 2013, Daegu has participated in CES for six consecutive years' (2018): no article
+    reports 2014-2016 themselves, so they are marked e; the same article's photo caption places
+    the mayor at 'last year's' CES, so the 2017 delegation names him and cites that article."""
+    city = page(client, "/cities/daegu/", language)
+    assert year_row in city
+    assert leader in city
+    assert inferred in city
+    assert "CES 2018 e" not in city and "CES 2013 e" not in city
+    assert "대구 e" in page(client, "/editions/2014/", "ko")
+
+    twin = client.get("/cities/daegu.json").json()
+    delegations = {d["year"]: d for d in twin["delegations"]}
+    assert [y for y, d in sorted(delegations.items()) if d["implied"]] == [2014, 2015, 2016]
+    assert delegations[2017]["leader_ko"] == "권영진 대구시장"
+    assert delegations[2017]["leader_source"]["key"] == "koreaherald-2018-daegu-ces"
+    assert delegations[2017]["source"]["key"] == "maeil-2024-daegu-ces"
+    assert [(r["year"], r["implied"]) for r in twin["results"] if r["implied"]] == [
+        (2016, True),
+        (2015, True),
+        (2014, True),
+    ]
+    source = page(client, "/sources/koreaherald-2018-daegu-ces/", language)
+    assert ("Delegation leader" if language == "en" else "참가단 대표") in source
