@@ -20,7 +20,7 @@ from companies.models import Agreement, Company, Contract, Exhibit, InnovationAw
 from delegations.bilingual import localized, localized_fields
 from delegations.models import Metric, Pavilion, ReportedFigure, Source
 
-from .totals import Total
+from .totals import Total, figure_marks
 
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 NONE_ON_RECORD = _("none on record")
@@ -102,27 +102,41 @@ def export_only_columns(*headers):
     return tuple(tables.Column(verbose_name=header, visible=False) for header in headers)
 
 
+def marks_html(marks):
+    """The marks of a figure as the pages set them (see partials/marks.html)."""
+    return format_html_join("", '<sup class="mark" title="{1}">{0}</sup>', marks)
+
+
 class CountColumn(tables.Column):
     """A reported count; the page says 'not reported' where the export leaves the cell empty.
 
+    `figure` names the row's flags of the figure the column shows (`<figure>_approximate`,
+    `_preview`, `_mixed_kinds`): 약 before the number, and its marks after it, on the page.
     `zero` is what the page shows for 0 where the count is of itemised records ('none on
     record': a source naming none is not a source saying there were none); exports keep 0.
     """
 
-    def __init__(self, *args, approximate=None, zero=None, **kwargs):
-        self.approximate = approximate
+    def __init__(self, *args, figure=None, zero=None, **kwargs):
+        self.figure = figure
         self.zero = zero
         kwargs.setdefault("default", _("not reported"))
         kwargs.setdefault("attrs", NUMBER)
         super().__init__(*args, **kwargs)
 
+    def flag(self, record, flag):
+        return bool(getattr(record, f"{self.figure}_{flag}", False)) if self.figure else False
+
     def is_approximate(self, record):
-        return getattr(record, self.approximate, False) if self.approximate else False
+        return self.flag(record, "approximate")
+
+    def with_marks(self, shown, record):
+        marks = figure_marks(**{f: self.flag(record, f) for f in ("preview", "mixed_kinds")})
+        return format_html("{}{}", shown, marks_html(marks)) if marks else shown
 
     def render(self, value, record):
         if value == 0 and self.zero is not None:
             return self.zero
-        return format_count(value, self.is_approximate(record))
+        return self.with_marks(format_count(value, self.is_approximate(record)), record)
 
     def value(self, value):
         return value
@@ -139,7 +153,7 @@ class UsdColumn(CountColumn):
     """An amount in US dollars: formatted on the page, the raw number in an export."""
 
     def render(self, value, record):
-        return format_money(value, "USD", self.is_approximate(record))
+        return self.with_marks(format_money(value, "USD", self.is_approximate(record)), record)
 
 
 class DataTable(tables.Table):
@@ -166,18 +180,14 @@ class PavilionTable(DataTable):
         linkify=lambda record: url_of(record.region),
     )
     pavilion = NameColumn("name", verbose_name=_("Pavilion"), linkify=True)
-    companies = CountColumn(verbose_name=_("Companies"), approximate="companies_approximate")
-    consultations = CountColumn(
-        verbose_name=_("Consultations"), approximate="consultations_approximate"
-    )
+    companies = CountColumn(verbose_name=_("Companies"), figure="companies")
+    consultations = CountColumn(verbose_name=_("Consultations"), figure="consultations")
     consultation_value_usd = UsdColumn(
-        verbose_name=_("Consultation value (USD)"), approximate="consultation_value_approximate"
+        verbose_name=_("Consultation value (USD)"), figure="consultation_value"
     )
-    contract_value_usd = UsdColumn(
-        verbose_name=_("Contract value (USD)"), approximate="contract_value_approximate"
-    )
-    mous = CountColumn(verbose_name=_("MOUs"))
-    award_winners = CountColumn(verbose_name=_("Innovation Award winners"))
+    contract_value_usd = UsdColumn(verbose_name=_("Contract value (USD)"), figure="contract_value")
+    mous = CountColumn(verbose_name=_("MOUs"), figure="mous")
+    award_winners = CountColumn(verbose_name=_("Innovation Award winners"), figure="award_winners")
     companies_named = CountColumn(verbose_name=_("Companies named"))
     contracts_recorded = CountColumn(verbose_name=_("Contracts recorded"))
     contract_value_recorded_usd = UsdColumn(verbose_name=_("Recorded contract value (USD)"))
@@ -753,10 +763,7 @@ class ResultsTable(DataTable):
 
     def render_value(self, record):
         total = total_of(record)
-        marks = format_html_join(
-            "", '<sup class="mark" title="{}">{}</sup>', ((m, k) for k, m in total.marks)
-        )
-        return format_html("{}{}", total.display, marks)
+        return format_html("{}{}", total.display, marks_html(total.marks))
 
     def value_value(self, record):
         return record["value"]

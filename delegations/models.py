@@ -11,8 +11,9 @@ A figure no source states has no row: it reads as NULL ("not reported"), never a
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, When
 from django.db.models.functions import Lag
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -307,25 +308,35 @@ class PavilionQuerySet(models.QuerySet):
 
         Money is in US dollars, as the source states it or as the source itself converted it,
         and also as the source states it: in its currency, with the source's own conversion.
+        Each figure carries its flags (`<figure>_approximate`, `_preview`, `_mixed_kinds`);
         `preview` and `mixed_kinds` say whether any of the pavilion's figures is so flagged.
+
+        One join on the figures, grouped by pavilion: a pavilion has at most one figure of each
+        kind (a constraint), so each conditional MAX picks that figure's field.
         """
 
-        def reported(metric, field="value"):
-            figure = ReportedFigure.objects.filter(pavilion=OuterRef("pk"), metric=metric)
-            return Subquery(figure.values(field)[:1])
+        def reported(metric, field):
+            return Max(f"figures__{field}", filter=Q(figures__metric=metric))
+
+        def flagged(field, metric=None):
+            # MAX over booleans is not portable (PostgreSQL has none): count the true ones.
+            condition = Q(**{f"figures__{field}": True})
+            if metric is not None:
+                condition &= Q(figures__metric=metric)
+            return GreaterThan(Count("figures", filter=condition), 0)
 
         columns = {}
         for metric in HEADLINE_METRICS:
             field = "usd_value" if metric in MONEY_METRICS else "value"
             name = f"{metric}_usd" if metric in MONEY_METRICS else str(metric)
             columns[name] = reported(metric, field)
-            columns[f"{metric}_approximate"] = reported(metric, "approximate")
+            for flag in ("approximate", "preview", "mixed_kinds"):
+                columns[f"{metric}_{flag}"] = flagged(flag, metric)
         for metric in sorted(MONEY_METRICS):
             for field in ("value", "currency", "converted_value", "converted_currency"):
                 columns[f"{metric}_{field}"] = reported(metric, field)
         for flag in ("preview", "mixed_kinds"):
-            flagged = ReportedFigure.objects.filter(pavilion=OuterRef("pk"), **{flag: True})
-            columns[flag] = Exists(flagged)
+            columns[flag] = flagged(flag)
         return self.select_related("edition", "region", "source").annotate(**columns)
 
 

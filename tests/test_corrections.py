@@ -3,6 +3,7 @@ articles against the data, checked in both languages."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -178,3 +179,20 @@ def test_daegus_ces_2014_to_2016_are_implied_and_the_2017_leader_cites_the_2018_
     ]
     source = page(client, "/sources/koreaherald-2018-daegu-ces/", language)
     assert ("Delegation leader" if language == "en" else "참가단 대표") in source
+
+
+@pytest.mark.parametrize("url", ["/pavilions/", "/editions/2024/", "/cities/jeonbuk/"])
+def test_pavilion_tables_mark_the_flagged_figure_and_only_it(client, loaded, url):
+    """Jeonbuk's 20 companies carry p and * in every pavilion table; Daegu's 16 of the same CES,
+    from an article written after it, carry none."""
+    html = main(client.get(url, headers={"accept-language": "ko"}))
+    tables = html.split('class="data-table')[1:]
+    rows = [
+        text(row)
+        for table in tables
+        if "기업명 확인" in table.split("</thead>")[0]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody", 1)[1], re.S)
+    ]
+
+    assert any(row.startswith("2024 전북 전북관 20 p * 미보고 미보고") for row in rows)
+    assert not any(" p" in row or "*" in row for row in rows if "전북" not in row)
