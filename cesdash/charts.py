@@ -209,14 +209,16 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
 
 
 def _bars(totals, x, colour, **options):
-    """A bar per total, labelled with its figure; approximate figures hatched, and a gap with
-    'not reported' in the hover where there is no total."""
+    """A bar per total, labelled with its figure and its marks; approximate figures hatched,
+    previews (plans, not results) paler, and a gap with 'not reported' in the hover where there
+    is no total."""
     return go.Bar(
         x=x,
         y=[t.chart_value if t else None for t in totals],
         marker={
             "color": colour,
             "pattern": {"shape": ["/" if t and t.approximate else "" for t in totals]},
+            "opacity": [0.45 if t and t.preview else 1 for t in totals],
         },
         text=[_short(t) for t in totals],
         textposition="outside",
@@ -241,5 +243,12 @@ def _short(total):
     if total is None:
         return ""
     if total.is_money:  # the chart is in USD: no bar, and no label, without a USD amount
-        return short_money(total.usd) if total.usd is not None else ""
-    return format_count(total.value, total.approximate)
+        if total.usd is None:
+            return ""
+        shown = short_money(total.usd)
+    else:
+        shown = format_count(total.value, total.approximate)
+    # The marks of the legend below the page (p preview, e implied, * mixed kinds) follow the
+    # label as they follow the figure in a table; the hover spells them out.
+    marks = "".join(mark for mark, _meaning in total.marks)
+    return f"{shown} {marks}" if marks else shown

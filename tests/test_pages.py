@@ -306,3 +306,25 @@ def test_each_chart_links_a_csv_of_what_it_plots(client, world):
     assert sorted((int(row[0]), int(row[3])) for row in exported) == points == [
         (2019, 25), (2024, 16)
     ]  # fmt: skip
+
+
+def test_a_preview_bar_is_labelled_with_its_marks_and_drawn_pale(client, db):
+    """Jeonbuk's 20 is a plan (p) counting companies and institutions (*): its bar's label
+    carries both marks, its hover spells them out, and it is paler than a reported result."""
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    html = client.get("/?city=jeonbuk", headers={"accept-language": "ko"}).content.decode()
+    traces = json.loads(
+        re.search(r'id="trend-companies-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+    )["data"]
+    bars = {
+        (trace["name"], x): (label, opacity, hover)
+        for trace in traces
+        for x, label, opacity, hover in zip(
+            trace["x"], trace["text"], trace["marker"]["opacity"], trace["customdata"], strict=True
+        )
+    }
+
+    label, opacity, hover = bars[("전북", 2024)]
+    assert (label, opacity) == ("20 p*", 0.45)
+    assert "p: 출장 전에 쓴 기사의 수치" in hover and "*: 기업과 기관을 함께 센 수" in hover
+    assert bars[("대구", 2024)][:2] == ("16", 1)
