@@ -2,12 +2,16 @@
 `json_script`, and static/js/charts.js draws it: no inline script, so pages can run under a
 strict Content-Security-Policy.
 
-Every chart comes with the same data as a table (charts are not keyboard-reachable), a title with
-its unit and a source line. Unknown years are gaps, approximate figures are hatched, and a city
-keeps its colour on every chart.
+Every chart comes with the same data as a table, a one-sentence summary for screen readers, a
+title, an axis title saying what is counted, and a source line. One number format per chart:
+the axis, the bar labels and the hover all use the page's language (만/억 in Korean). Unknown
+years are gaps, approximate figures are hatched, previews pale, and a city keeps its colour on
+every chart. charts.js draws a fixed-size copy of each chart for print, and the same copy, with
+the source line drawn in, for the PNG and SVG downloads.
 """
 
 import json
+import math
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -15,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from cesdash.formatting import format_count, short_money
+from cesdash.formatting import format_count, group, short_amount, short_money
 from delegations.models import HEADLINE_METRICS, MONEY_METRICS, Metric
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
@@ -24,11 +28,15 @@ FONT = "Noto Sans KR, Noto Sans CJK KR, Apple SD Gothic Neo, Malgun Gothic, sans
 
 
 def home_charts(page):
-    """The home page's charts: every figure's trend for every city, and the cities at the
-    latest CES side by side."""
+    """The home page's charts: the chosen city's trend of every figure (the other cities can be
+    added from the legend), and the cities at the latest CES side by side."""
     colours = city_colours(page.cities)
     return {
-        "trends": trend_charts(page.results, page.cities, page.chart_years, colours),
+        "trends": trend_charts(
+            page.results, page.cities, page.chart_years, colours, focus=page.city
+        )
+        if page.city
+        else [],
         "comparison": comparison_chart(
             "compare-companies", page.results, page.cities, Metric.COMPANIES, page.latest, colours
         ),
@@ -38,14 +46,20 @@ def home_charts(page):
 def city_charts(page):
     """The city page's charts: every figure's trend, in the city's own colour."""
     colours = {page.city.pk: PALETTE[page.colour_rank % len(PALETTE)]}
-    return {"trends": trend_charts(page.results, [page.city], page.chart_years, colours)}
+    return {
+        "trends": trend_charts(
+            page.results, [page.city], page.chart_years, colours, focus=page.city
+        )
+    }
 
 
-def trend_charts(results, cities, years, colours):
-    """One trend chart for each headline figure that any of `cities` reported."""
+def trend_charts(results, cities, years, colours, focus):
+    """One trend chart for each headline figure `focus` reported at two CESs or more: a figure
+    reported once is a single number (the tables show it), not a trend."""
     charts = (
-        trend_chart(f"trend-{metric}", results, cities, metric, years, colours)
+        trend_chart(f"trend-{metric}", results, cities, metric, years, colours, focus)
         for metric in HEADLINE_METRICS
+        if sum(1 for total in results.series(focus.pk, metric, years) if total) >= 2
     )
     return [chart for chart in charts if not chart.empty]
 
@@ -72,18 +86,41 @@ def metric_title(metric):
     return titles[metric]
 
 
+def axis_title(metric):
+    """What the value axis counts, with its unit."""
+    titles = {
+        Metric.COMPANIES: _("Number of companies"),
+        Metric.CONSULTATIONS: _("Number of consultations"),
+        Metric.CONSULTATION_VALUE: _("Consultation value (US dollars)"),
+        Metric.CONTRACT_VALUE: _("Contract value (US dollars)"),
+        Metric.MOUS: _("Number of MOUs and agreements"),
+        Metric.AWARD_WINNERS: _("Number of award-winning companies"),
+    }
+    return titles[metric]
+
+
 @dataclass
 class Chart:
-    """What a template needs to show one chart: the figure, a table of the same data, sources."""
+    """What a template needs to show one chart: the figure, a table of the same data (a row per
+    `rows` label, a column per `columns` label), a summary sentence and the sources."""
 
     dom_id: str
     title: str
     figure: dict
+    row_header: str
     columns: list
     rows: list
+    summary: str = ""
     sources: list = field(default_factory=list)
     empty: bool = False
     csv_url: str = ""  # the rows the chart plots, from the results table
+    filename: str = ""  # of the PNG and SVG downloads, without the extension
+
+    @property
+    def source_line(self):
+        """The line drawn under the chart in print and in downloads."""
+        names = ", ".join(s.publisher or s.title for s in self.sources)
+        return _("Source: %(sources)s") % {"sources": names} if names else ""
 
 
 def results_csv(metric, cities=None, year=None):
@@ -101,77 +138,126 @@ def _figure_json(fig):
     return json.loads(fig.to_json())
 
 
-def _source_name(source):
-    name = source.publisher or source.title
-    return name if len(name) <= 24 else name[:23] + "…"
+def value_ticks(top, money):
+    """Tick values from 0 past `top` in steps of 1, 2 or 5 × 10ⁿ (four or five of them), and
+    their labels in the same format as the bars: 만/억 on a Korean page."""
+    top = top or 1
+    rough = top / 4
+    magnitude = 10 ** math.floor(math.log10(rough)) if rough >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
+    values = [i * step for i in range(math.ceil(top / step) + 1)]
+    labels = [short_amount(v) if money else group(v) for v in values]
+    return values, labels
 
 
-def _layout(fig, title, sources, y_title, height=340):
-    source_names = ", ".join(_source_name(s) for s in sources)
+def _layout(fig, title, metric, top, height=340):
+    values, labels = value_ticks(top, metric in MONEY_METRICS)
     fig.update_layout(
         template="none",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         font={"family": FONT, "size": 12, "color": "#1d2733"},
         height=height,
-        margin={"l": 60, "r": 16, "t": 48, "b": 100},
+        margin={"l": 64, "r": 16, "t": 72, "b": 40},
         barmode="group",
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         showlegend=True,
-        legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0},
-        yaxis={"title": {"text": y_title}, "gridcolor": "#e6e9ed", "rangemode": "tozero"},
-        xaxis={"type": "category"},
+        # The legend under the title, clear of the year labels however far they turn.
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        hoverlabel={"font": {"family": FONT}},
+        # Room above the tallest bar for its label.
+        yaxis={
+            "title": {"text": axis_title(metric)},
+            "gridcolor": "#e6e9ed",
+            "tickmode": "array",
+            "tickvals": values,
+            "ticktext": labels,
+            "range": [0, max(values[-1], top * 1.18)],
+            "fixedrange": True,
+            "automargin": True,
+        },
+        xaxis={"type": "category", "fixedrange": True, "automargin": True},
     )
-    if sources:
-        fig.add_annotation(
-            text=_("Source: %(sources)s") % {"sources": source_names},
-            xref="paper", yref="paper", x=0, y=-0.42, xanchor="left", showarrow=False,
-            font={"size": 10, "color": "#5b6673"},
-        )  # fmt: skip
     return fig
 
 
-def trend_chart(dom_id, results, regions, metric, years, colours):
-    """A city-by-year bar chart of one figure; a year no source reports is left empty."""
+def _top(totals):
+    return max((t.chart_value for t in totals if t and t.chart_value is not None), default=0)
+
+
+def trend_chart(dom_id, results, regions, metric, years, colours, focus):
+    """A city-by-year bar chart of one figure; a year no source reports is left empty. Only
+    `focus` is shown at first; the other cities are in the legend, to be added for comparison."""
     fig = go.Figure()
     sources = {}
-    rows = []
-    labels = list(years)
+    columns = []
+    series = []
+    top = 0
     for region in regions:
         totals = results.series(region.pk, metric, years)
         if not any(totals):
             continue
+        shown = region.pk == focus.pk
         fig.add_trace(
             _bars(
                 totals,
-                labels,
+                list(years),
                 colours[region.pk],
                 name=region.name,
-                hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+                hovertemplate="CES %{x}: %{customdata}<extra>%{fullData.name}</extra>",
+                visible=True if shown else "legendonly",
             )
         )
+        if shown:
+            top = max(top, _top(totals))
         for t in totals:
-            if t and t.source:
+            if t and t.source and shown:
                 sources[t.source.pk] = t.source
-        rows.append({"label": region.name, "cells": totals})
-    unit = _("USD") if metric in MONEY_METRICS else _("number")
+        columns.append(region.name)
+        series.append(totals)
     title = metric_title(metric)
-    _layout(fig, title, list(sources.values()), unit)
+    _layout(fig, title, metric, top)
     fig.update_xaxes(
-        type="linear", tickmode="linear", dtick=1 if len(years) <= 7 else 2, tickformat="d",
-        tickangle=0, range=[min(years, default=0) - 0.6, max(years, default=0) + 0.6],
+        type="linear", tickmode="linear", dtick=1, tickformat="d",
+        range=[min(years, default=0) - 0.6, max(years, default=0) + 0.6],
     )  # fmt: skip
-    chart = Chart(
+    return Chart(
         dom_id=dom_id,
         title=title,
         figure=_figure_json(fig),
-        columns=labels,
-        rows=rows,
+        row_header="CES",
+        columns=columns,
+        rows=[
+            {"label": year, "cells": [totals[i] for totals in series]}
+            for i, year in enumerate(years)
+        ],
+        summary=trend_summary(focus, results.series(focus.pk, metric, years), title),
         sources=list(sources.values()),
-        empty=not rows,
-        csv_url=results_csv(metric, regions),
+        empty=not series,
+        csv_url=results_csv(metric, regions if len(regions) == 1 else [focus]),
+        filename=f"cesdash-{focus.slug}-{metric}",
     )
-    return chart
+
+
+def trend_summary(city, totals, title):
+    """'Daegu, companies exhibiting: 16 at CES 2024; −24 against CES 2018 (40).'"""
+    latest = next((t for t in reversed(totals) if t), None)
+    if latest is None:
+        return ""
+    said = _("%(city)s, %(figure)s: %(value)s at CES %(year)s.") % {
+        "city": city.name,
+        "figure": title,
+        "value": latest.display,
+        "year": latest.year,
+    }
+    if latest.comparable:
+        said += " " + _("%(change)s against CES %(year)s (%(value)s).") % {
+            "change": latest.delta_display,
+            "year": latest.like.year,
+            "value": latest.like.display,
+        }
+    reported = sum(1 for t in totals if t)
+    return f"{said} " + _("Reported for %(count)s CESs.") % {"count": reported}
 
 
 def comparison_chart(dom_id, results, regions, metric, year, colours):
@@ -194,17 +280,21 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
                 font={"size": 11, "color": "#5b6673"},
             )  # fmt: skip
     sources = {t.source.pk: t.source for t in totals if t and t.source}
-    unit = _("USD") if metric in MONEY_METRICS else _("number")
     title = _("%(figure)s at CES %(year)s") % {"figure": metric_title(metric), "year": year}
+    reported = [(n, t) for n, t in zip(names, totals, strict=True) if t]
+    summary = "; ".join(f"{n} {t.display}" for n, t in reported)
     return Chart(
         dom_id=dom_id,
         title=title,
-        figure=_figure_json(_layout(fig, title, list(sources.values()), unit)),
+        figure=_figure_json(_layout(fig, title, metric, _top(totals))),
+        row_header=_("City"),
         columns=[str(year)],
         rows=[{"label": n, "cells": [t]} for n, t in zip(names, totals, strict=True)],
+        summary=f"{title}: {summary}." if summary else "",
         sources=list(sources.values()),
         empty=not any(totals),
         csv_url=results_csv(metric, year=year),
+        filename=f"cesdash-ces{year}-{metric}",
     )
 
 
@@ -231,11 +321,14 @@ def _bars(totals, x, colour, **options):
 
 
 def _hover(total):
-    """The figure in full, with its parts where pavilions were added up."""
+    """The bar's figure in the bar label's format, with its parts where pavilions were added up
+    and the meaning of its marks."""
     if total is None:
         return _("not reported")
-    text = f"{total.display} = {total.scope_display}" if total.is_sum else total.display
-    return " · ".join([text, *(f"{mark}: {meaning}" for mark, meaning in total.marks)])
+    text = _short(total) or total.display
+    if total.is_sum:
+        text = f"{text} = {total.scope_display}"
+    return "<br>".join([text, *(f"{mark}: {meaning}" for mark, meaning in total.marks)])
 
 
 def _short(total):
@@ -246,6 +339,8 @@ def _short(total):
         if total.usd is None:
             return ""
         shown = short_money(total.usd)
+        if total.approximate:
+            shown = _("about %(figure)s") % {"figure": shown}
     else:
         shown = format_count(total.value, total.approximate)
     # The marks of the legend below the page (p preview, e implied, * mixed kinds) follow the

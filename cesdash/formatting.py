@@ -65,14 +65,23 @@ def format_money(value, currency, approximate=False):
     return about(text, approximate)
 
 
-def short_money(usd):
-    """A compact USD label for a chart bar: '$7.28M' in English, '728만 달러' in Korean."""
+def short_amount(usd):
+    """A compact US-dollar amount for a chart's axis, where the axis title names the currency:
+    '$150M' in English, '1.5억' or '5,000만' in Korean."""
     if is_english():
         if usd >= 10**6:
             return f"${usd / 10**6:,.2f}".rstrip("0").rstrip(".") + "M"
         return f"${group(usd)}"
     if usd >= 10**8:
-        return f"{usd / 10**8:,.2f}".rstrip("0").rstrip(".") + "억 달러"
+        return f"{usd / 10**8:,.2f}".rstrip("0").rstrip(".") + "억"
     if usd >= 10**4:
-        return f"{group(usd // 10**4)}만 달러"
-    return f"{group(usd)} 달러"
+        return f"{usd / 10**4:,.2f}".rstrip("0").rstrip(".") + "만"
+    return group(usd)
+
+
+def short_money(usd):
+    """A compact USD amount for a chart's bar labels and hover: '$7.28M' in English, '728만
+    달러' or '1.4억 달러' in Korean (the axis shows the same numbers without the currency)."""
+    if is_english():
+        return short_amount(usd)
+    return f"{short_amount(usd)} 달러"

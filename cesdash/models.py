@@ -8,7 +8,8 @@ The company page reads only `companies` and has its read there (`Company.objects
 """
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from companies.models import Agreement, Contract, Exhibit, InnovationAward, winners_named
 from delegations.bilingual import localized_fields
@@ -157,11 +158,15 @@ class CesQuerySet(models.QuerySet):
             )
             .get(year=year)
         )
+        # A city is at this CES by a delegation, a pavilion, a figure, an agreement or an
+        # award won by one of its companies.
         cities = list(
             Region.objects.at_ces().filter(
                 Q(delegations__edition=edition)
                 | Q(pavilions__edition=edition)
                 | Q(figures__edition=edition)
+                | Q(agreements__edition=edition)
+                | Q(companies__awards__edition=edition)
             )
         )
         return EditionPage(
@@ -177,8 +182,10 @@ class CesQuerySet(models.QuerySet):
                     Contract.objects.filter(edition=edition),
                 ),
             ),
-            pavilions=PavilionResults.objects.for_pavilions_table().filter(edition=edition),
-            delegations=edition.delegations.select_related("region", "source", "leader_source"),
+            pavilions=list(PavilionResults.objects.for_pavilions_table().filter(edition=edition)),
+            delegations=list(
+                edition.delegations.select_related("region", "source", "leader_source")
+            ),
             agreements=edition.agreements.select_related("region", "company", "source"),
             awards=edition.awards.select_related("company__region", "source"),
             exhibits=edition.exhibits.select_related("company", "pavilion__edition", "source"),
@@ -256,7 +263,8 @@ class PavilionResults(Pavilion):
 class SourceRecordsQuerySet(models.QuerySet):
     def for_sources_page(self):
         """The sources page (/sources/): every article, with how many figures and itemised
-        records come from it."""
+        records come from it, newest first (an undated article where its content places it,
+        one that nothing dates last)."""
         source = OuterRef("pk")
         records = [
             count_of(model, source=source) for model in (Agreement, Contract, InnovationAward)
@@ -264,7 +272,8 @@ class SourceRecordsQuerySet(models.QuerySet):
         return self.annotate(
             figure_count=count_of(ReportedFigure, source=source),
             record_count=sum(records, start=count_of(Exhibit, source=source)),
-        )
+            dated=Coalesce("published_on", "placed_on"),
+        ).order_by(F("dated").desc(nulls_last=True), "key")
 
     def for_source_page(self, key):
         """The source page (/sources/<key>/): one article and every figure and record taken

@@ -23,6 +23,8 @@ from delegations.models import Metric, Pavilion, ReportedFigure, Source
 from .totals import Total, figure_marks
 
 NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
+# Running text (a subject, a sector): wraps, but is never squeezed into a column of syllables.
+LONG = {"td": {"class": "long"}}
 NONE_ON_RECORD = _("none on record")
 
 
@@ -299,12 +301,14 @@ class AgreementTable(DataTable):
     signer_count = tables.Column(verbose_name=_("Signers"), visible=False)
     kind = tables.Column(verbose_name=_("Kind"))
     status = tables.Column(verbose_name=_("Status"))
-    partner = NameColumn("partner", verbose_name=_("Partner"))
+    partner = NameColumn("partner", verbose_name=_("Partner"), attrs=LONG)
     partner_country = tables.Column(verbose_name=_("Partner's country"))
     partner_count = tables.Column(verbose_name=_("Partners"), attrs=NUMBER)
     # A planned agreement's date is the day it is to be signed (see Status).
-    signed_on = tables.DateColumn(verbose_name=_("Date signed or planned"), short=False)
-    subject = NameColumn("subject", verbose_name=_("Subject"))
+    signed_on = tables.DateColumn(
+        verbose_name=_("Date signed or planned"), short=False, attrs={"td": {"class": "date"}}
+    )
+    subject = NameColumn("subject", verbose_name=_("Subject"), attrs=LONG)
     pavilion = NameColumn(
         "pavilion__name",
         verbose_name=_("Pavilion"),
@@ -389,8 +393,8 @@ class CompanyTable(DataTable):
         verbose_name=_("Home region"),
         linkify=lambda record: url_of(record.region),
     )
-    sector = NameColumn("sector", verbose_name=_("Sector"))
-    programme = NameColumn("programme", verbose_name=_("Support programme"))
+    sector = NameColumn("sector", verbose_name=_("Sector"), attrs=LONG)
+    programme = NameColumn("programme", verbose_name=_("Support programme"), attrs=LONG)
     ces = CountColumn(accessor="ces_count", verbose_name=_("CES on record"), zero=NONE_ON_RECORD)
     awards = CountColumn(
         accessor="award_count", verbose_name=_("Innovation Awards"), zero=NONE_ON_RECORD
@@ -445,7 +449,7 @@ class ExhibitTable(DataTable):
         linkify=lambda record: url_of(record.company.region),
     )
     sector = NameColumn("company__sector", verbose_name=_("Sector"))
-    showed = NameColumn("showed", verbose_name=_("What it showed"))
+    showed = NameColumn("showed", verbose_name=_("What it showed"), attrs=LONG)
     city_ko, city_en = bilingual_columns("pavilion__region__name", _("City"))
     pavilion_ko, pavilion_en = bilingual_columns("pavilion__name", _("Pavilion"))
     company_ko, company_en = bilingual_columns("company__name", _("Company"))
@@ -501,7 +505,7 @@ class ContractTable(DataTable):
     currency = tables.Column(verbose_name=_("Currency"))
     approximate = FlagColumn(verbose_name=_("Approximate"), visible=False)
     usd_amount = UsdColumn(verbose_name=_("Amount (USD)"), visible=False)
-    subject = NameColumn("subject", verbose_name=_("Subject"))
+    subject = NameColumn("subject", verbose_name=_("Subject"), attrs=LONG)
     city_ko, city_en = bilingual_columns("pavilion__region__name", _("City"))
     pavilion_ko, pavilion_en = bilingual_columns("pavilion__name", _("Pavilion"))
     company_ko, company_en = bilingual_columns("company__name", _("Company"))

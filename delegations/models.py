@@ -54,6 +54,16 @@ class Source(models.Model):
         help_text=_("What the article says of its date when it gives no exact one."),
     )
     date_note_en = models.CharField(_("date note (English)"), max_length=200, blank=True)
+    placed_on = models.DateField(
+        _("placed on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For an undated article only: the date its content places it at (the day CES "
+            "closed, the day before a trip). Orders the sources list; never shown as the "
+            "publication date."
+        ),
+    )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     url = models.URLField(_("address"), blank=True)
     seed_file = models.CharField(

@@ -6,6 +6,7 @@ Served the way production serves it: static files by whitenoise from the collect
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -149,4 +150,149 @@ def test_language_switch_keeps_the_page(site, browser):
     assert page.url == site + "/cities/daegu/"
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Results year by year" in page.content()
+    page.context.close()
+
+
+# ------------------------------------------------------------------ phone, print and downloads
+
+PHONE = {"width": 390, "height": 844}
+PAPER_WIDTH = 688  # A4 (210 mm) less 2 × 14 mm of margin, at 96 px to the inch
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_no_page_is_wider_than_a_phone_with_its_data_tables_open(site, browser, language):
+    """At 390 px nothing makes the page scroll sideways: wide tables scroll inside their own box,
+    and no table is squeezed so far that its rows grow into columns of broken words."""
+    page = open_page(browser, site, language, **PHONE)
+    for path in PAGES:
+        page.goto(site + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.wait_for_timeout(50)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width} px wide"
+        tallest = page.evaluate(
+            "Math.max(0, ...[...document.querySelectorAll('main table tbody tr')]"
+            ".map(r => r.getBoundingClientRect().height))"
+        )
+        assert tallest < 260, f"{path}: a table row {tallest} px tall"
+        assert page.problems == [], (path, page.problems)
+    page.context.close()
+
+
+def pdf_text(path, first=None, last=None):
+    pages = [] if first is None else ["-f", str(first), "-l", str(last)]
+    return subprocess.run(
+        ["pdftotext", "-layout", *pages, str(path), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+def pdf_pages(path):
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(info.stdout.split("Pages:")[1].split()[0])
+
+
+def plotted_labels(page):
+    """Every year (or city) on the x axis and every bar label of every chart, as often as the
+    charts show them: what a printed page must carry."""
+    return page.evaluate(
+        """() => {
+          const labels = [];
+          document.querySelectorAll('.chart[data-figure]').forEach(el => {
+            const figure = JSON.parse(document.getElementById(el.dataset.figure).textContent);
+            const x = new Set();
+            figure.data.filter(t => t.visible !== 'legendonly').forEach(t => {
+              t.x.forEach(v => x.add(String(v)));
+              (t.text || []).filter(Boolean).forEach(v => labels.push(v));
+            });
+            labels.push(...x);
+          });
+          return labels;
+        }"""
+    )
+
+
+@pytest.mark.skipif(
+    not shutil.which("pdftotext") and not os.environ.get("CI"),
+    reason="poppler-utils is not installed (CI installs it)",
+)
+@pytest.mark.parametrize(
+    "path", ["/", "/?city=jeonbuk", "/cities/daegu/", "/editions/2024/", "/editions/2019/daegu/"]
+)
+def test_printed_pages_carry_every_year_and_bar_label(site, browser, path, tmp_path):
+    """Printed to PDF in Chromium, each chart shows every year and every bar label (the 2024
+    bars included), the page ends with content rather than a lone footer, names the URL it was
+    printed from, and prints no navigation."""
+    page = open_page(browser, site, "ko")
+    page.goto(site + path)
+    page.wait_for_function(
+        "document.querySelectorAll('.chart-print').length"
+        " === document.querySelectorAll('.chart-print.drawn').length"
+    )
+    expected = plotted_labels(page)
+    # Laid out as on paper (A4 less the margins is 688 px wide), at once, as a browser prints:
+    # no chart text may run past the paper's edge, where print cuts it off.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": PAPER_WIDTH, "height": 1000})
+    cut = page.evaluate(
+        """width => [...document.querySelectorAll('.chart-block svg.main-svg text')]
+            .filter(t => t.getBoundingClientRect().width > 0)
+            .filter(t => t.getBoundingClientRect().right > width + 1)
+            .map(t => t.textContent)""",
+        PAPER_WIDTH,
+    )
+    assert cut == [], f"cut off at the paper's edge: {cut}"
+    pdf = tmp_path / "page.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / f"print{path.replace('/', '-').replace('?', '-')}.pdf")
+    printed = pdf_text(pdf)
+    flat = " ".join(printed.split())
+
+    for label in set(expected):
+        wanted = expected.count(label)
+        assert flat.count(label) >= wanted, f"{label!r} printed {flat.count(label)} of {wanted}"
+    assert f"{site}{path}" in flat
+    assert "← CES" not in flat and "CES 2024 →" not in flat and "English" not in flat
+    main_lines = {
+        " ".join(line.split())
+        for line in page.locator("main").inner_text().splitlines()
+        if len(line.strip()) > 3
+    }
+    last = {" ".join(line.split()) for line in pdf_text(pdf, *[pdf_pages(pdf)] * 2).splitlines()}
+    assert main_lines & last, "the last printed page has only the footer"
+    page.context.close()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_chart_downloads_as_png_and_svg_with_its_title_and_source(
+    site, browser, language, tmp_path
+):
+    page = open_page(browser, site, language)
+    page.goto(site + "/cities/daegu/")
+    chart = page.locator(".chart-block").first
+    chart.locator(".chart.drawn").wait_for()
+    title = chart.locator(".chart-title").inner_text()
+
+    with page.expect_download() as download:
+        chart.get_by_role("button", name="PNG").click()
+    png = tmp_path / download.value.suggested_filename
+    download.value.save_as(png)
+    with page.expect_download() as download:
+        chart.get_by_role("button", name="SVG").click()
+    svg = tmp_path / "chart.svg"
+    download.value.save_as(svg)
+
+    assert png.name == "cesdash-daegu-companies.png"
+    header = png.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(header[16:20], "big") == 2000  # 1000 px at twice the resolution
+    drawing = svg.read_text()
+    assert drawing.startswith("<svg") and title in drawing
+    source = "출처: 매일신문" if language == "ko" else "Source: Maeil"
+    assert source in drawing
+    assert ("기업 수 (개사)" if language == "ko" else "Number of companies") in drawing
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(png, ARTIFACTS / f"download-{language}.png")
+    assert page.problems == []
     page.context.close()

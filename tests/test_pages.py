@@ -71,10 +71,21 @@ def test_home_compares_the_cities_at_the_latest_ces(client, world):
 def test_unknown_is_never_drawn_as_zero(client, world):
     response = client.get("/", headers={"accept-language": "en"})
     html = response.content.decode()
-    figure = re.search(r'id="trend-consultations-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+    figure = re.search(r'id="trend-companies-data"[^>]*>(.*?)</script>', html, re.S).group(1)
     compact = figure.replace(" ", "")
     assert '"x":[2019,2020,2021,2022,2023,2024]' in compact
-    assert '"y":[750,null,null,null,null,null]' in compact
+    assert '"y":[25,null,null,null,null,16]' in compact
+
+
+def test_a_figure_reported_once_is_not_charted_as_a_trend(client, world):
+    """Consultations are reported for 2019 only: one bar over six years says nothing of a
+    trend, so the page shows the figure in its table and draws no chart of it."""
+    response = client.get("/cities/daegu/", headers={"accept-language": "en"})
+    html = response.content.decode()
+
+    assert 'id="trend-companies"' in html
+    assert 'id="trend-consultations"' not in html
+    assert "about 750" in text(main(response))
 
 
 def test_every_figure_links_to_its_source(client, world):
@@ -314,10 +325,10 @@ def test_a_preview_bar_is_labelled_with_its_marks_and_drawn_pale(client, db):
     call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
     html = client.get("/?city=jeonbuk", headers={"accept-language": "ko"}).content.decode()
     traces = json.loads(
-        re.search(r'id="trend-companies-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+        re.search(r'id="compare-companies-data"[^>]*>(.*?)</script>', html, re.S).group(1)
     )["data"]
     bars = {
-        (trace["name"], x): (label, opacity, hover)
+        (x, 2024): (label, opacity, hover)
         for trace in traces
         for x, label, opacity, hover in zip(
             trace["x"], trace["text"], trace["marker"]["opacity"], trace["customdata"], strict=True
