@@ -175,6 +175,11 @@ def test_no_page_is_wider_than_a_phone_with_its_data_tables_open(site, browser, 
             ".map(r => r.getBoundingClientRect().height))"
         )
         assert tallest < 260, f"{path}: a table row {tallest} px tall"
+        slanted = page.evaluate(
+            "[...document.querySelectorAll('.not-reported')]"
+            ".filter(e => getComputedStyle(e).fontStyle !== 'normal').length"
+        )
+        assert slanted == 0, f"{path}: 'not reported' in a faux italic Korean has not"
         assert page.problems == [], (path, page.problems)
     page.context.close()
 
@@ -295,4 +300,24 @@ def test_a_chart_downloads_as_png_and_svg_with_its_title_and_source(
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(png, ARTIFACTS / f"download-{language}.png")
     assert page.problems == []
+    page.context.close()
+
+
+def test_a_figures_source_link_lands_on_its_row_highlighted_under_its_header(site, browser):
+    page = open_page(browser, site, "ko", width=1280, height=600)
+    page.goto(site + "/?city=daegu")
+    link = page.locator("main .card a.figure-link[href*='#figure-']").first
+    link.click()
+    page.wait_for_load_state()
+    page.wait_for_timeout(300)
+    target = page.locator(":target")
+
+    assert target.evaluate("e => e.tagName") == "TR"
+    background = target.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background == "rgb(255, 243, 196)"
+    header = target.evaluate(
+        "e => e.closest('table').querySelector('thead').getBoundingClientRect()"
+    )
+    row = target.evaluate("e => e.getBoundingClientRect()")
+    assert header["top"] >= 0 and row["bottom"] <= 600
     page.context.close()
