@@ -37,8 +37,10 @@ $(VENV)/.installed: pyproject.toml
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
+# The articles' data goes into an empty database only: starting the site never writes to data
+# staff may have edited. `manage.py update_articles` brings in a changed fixture, keeping their edits.
 fixtures: migrate
-	$(PY) manage.py loaddata fixtures/ces_articles.json
+	$(PY) manage.py load_articles
 
 static: setup staticfiles/staticfiles.json
 
