@@ -164,6 +164,7 @@ def test_no_page_is_wider_than_a_phone_with_its_data_tables_open(site, browser, 
     """At 390 px nothing makes the page scroll sideways: wide tables scroll inside their own box,
     and no table is squeezed so far that its rows grow into columns of broken words."""
     page = open_page(browser, site, language, **PHONE)
+    ARTIFACTS.mkdir(exist_ok=True)
     for path in PAGES:
         page.goto(site + path)
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
@@ -180,6 +181,8 @@ def test_no_page_is_wider_than_a_phone_with_its_data_tables_open(site, browser, 
             ".filter(e => getComputedStyle(e).fontStyle !== 'normal').length"
         )
         assert slanted == 0, f"{path}: 'not reported' in a faux italic Korean has not"
+        name = path.strip("/").replace("/", "-").replace("?", "-").replace("&", "-") or "home"
+        page.screenshot(path=str(ARTIFACTS / f"phone-{language}-{name}.png"), full_page=True)
         assert page.problems == [], (path, page.problems)
     page.context.close()
 

@@ -54,3 +54,9 @@ def other_name(obj):
     if not name or name == getattr(obj, f"name_{first}", ""):
         return ""
     return format_html('<span class="other-name" lang="{}">{}</span>', other, name)
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta in whole minutes (the login lockout's 15)."""
+    return int(duration.total_seconds() // 60) if duration else 0
