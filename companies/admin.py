@@ -1,7 +1,6 @@
 """Admin for companies and their itemised records, and the pavilion page with them inline."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from delegations import admin as delegations_admin
 from delegations.models import Pavilion
@@ -24,7 +23,7 @@ class InnovationAwardInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(SimpleHistoryAdmin):
+class CompanyAdmin(delegations_admin.CesAdmin):
     list_display = ["name_ko", "name_en", "region", "sector_ko"]
     list_filter = ["region"]
     search_fields = ["name_ko", "name_en", "slug", "sector_ko", "sector_en"]
@@ -34,7 +33,7 @@ class CompanyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Exhibit)
-class ExhibitAdmin(SimpleHistoryAdmin):
+class ExhibitAdmin(delegations_admin.CesAdmin):
     list_display = ["company", "edition", "pavilion"]
     list_filter = ["edition", "pavilion__region"]
     search_fields = ["company__name_ko", "company__name_en", "showed_ko", "showed_en"]
@@ -43,7 +42,7 @@ class ExhibitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(SimpleHistoryAdmin):
+class ContractAdmin(delegations_admin.CesAdmin):
     list_display = ["company", "counterparty_ko", "amount", "currency", "edition", "pavilion"]
     list_filter = ["edition", "currency"]
     search_fields = ["company__name_ko", "company__name_en", "counterparty_ko", "counterparty_en"]
@@ -52,7 +51,7 @@ class ContractAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InnovationAward)
-class InnovationAwardAdmin(SimpleHistoryAdmin):
+class InnovationAwardAdmin(delegations_admin.CesAdmin):
     list_display = ["company", "edition", "category_count", "streak_reported"]
     list_filter = ["edition"]
     search_fields = ["company__name_ko", "company__name_en", "categories_ko", "categories_en"]
@@ -102,7 +101,7 @@ class PavilionAdmin(delegations_admin.PavilionAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(delegations_admin.CesAdmin):
     list_display = ["__str__", "kind", "status", "signed_on", "edition", "region"]
     list_filter = ["edition", "region", "kind", "status"]
     search_fields = ["partner_ko", "partner_en", "subject_ko", "subject_en", "company__name_ko"]

@@ -7,6 +7,8 @@ the pavilion's itemised records (exhibits, contracts, agreements) to the same pa
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -20,8 +22,59 @@ from .models import (
 )
 
 
+def latest_change(obj):
+    """The row's newest history record, or None for a row nobody has saved since it was loaded."""
+    return obj.history.order_by("-history_id").select_related("history_user").first()
+
+
+class EditConflictForm(forms.ModelForm):
+    """A change form that refuses to save over someone else's save.
+
+    The form carries the id of the record's newest history entry as it was when the page was
+    opened; if another save has come in since, this save is refused with a message naming who
+    saved and when, and the other editor's values stay.
+    """
+
+    edited_from = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            latest = latest_change(self.instance)
+            self.initial["edited_from"] = str(latest.history_id) if latest else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        latest = latest_change(self.instance)
+        if latest and str(latest.history_id) != (cleaned.get("edited_from") or ""):
+            raise forms.ValidationError(
+                _(
+                    "%(user)s saved this record at %(time)s, while you were editing it. Your "
+                    "changes were not saved, so that theirs are not lost: open the record again "
+                    "to see what they changed, then make your changes once more."
+                ),
+                code="edit_conflict",
+                params={
+                    "user": latest.history_user or _("someone"),
+                    "time": formats.date_format(
+                        timezone.localtime(latest.history_date), "DATETIME_FORMAT"
+                    ),
+                },
+            )
+        return cleaned
+
+
+class CesAdmin(SimpleHistoryAdmin):
+    """Every CES record's admin: its history with revert (django-simple-history), and no
+    silent last-write-wins between two editors (`EditConflictForm`)."""
+
+    form = EditConflictForm
+
+
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(CesAdmin):
     list_display = ["title", "publisher_ko", "published_on", "language"]
     list_filter = ["language", "publisher_ko"]
     search_fields = ["title", "publisher_ko", "publisher_en", "key", "url"]
@@ -29,7 +82,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(CesAdmin):
     list_display = ["name_ko", "name_en", "kind", "parent", "slug"]
     list_filter = ["kind"]
     search_fields = ["name_ko", "name_en", "slug"]
@@ -37,14 +90,14 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(SimpleHistoryAdmin):
+class EditionAdmin(CesAdmin):
     list_display = ["year", "starts_on", "ends_on", "korean_exhibitors", "source"]
     search_fields = ["year", "theme_ko", "theme_en"]
     autocomplete_fields = ["source"]
 
 
 @admin.register(Delegation)
-class DelegationAdmin(SimpleHistoryAdmin):
+class DelegationAdmin(CesAdmin):
     list_display = ["edition", "region", "leader_ko", "departs_on", "returns_on"]
     list_filter = ["edition", "region"]
     search_fields = ["region__name_ko", "region__name_en", "leader_ko", "leader_en"]
@@ -83,7 +136,7 @@ class RegionalCompanyCountInline(admin.TabularInline):
 
 
 @admin.register(Pavilion)
-class PavilionAdmin(SimpleHistoryAdmin):
+class PavilionAdmin(CesAdmin):
     list_display = ["name_ko", "name_en", "edition", "region", "kind"]
     list_filter = ["edition", "region", "kind"]
     search_fields = ["name_ko", "name_en", "slug"]
@@ -107,7 +160,7 @@ class PavilionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RegionalCompanyCount)
-class RegionalCompanyCountAdmin(SimpleHistoryAdmin):
+class RegionalCompanyCountAdmin(CesAdmin):
     list_display = ["pavilion", "region", "companies", "approximate"]
     list_filter = ["pavilion__edition", "region"]
     search_fields = ["pavilion__name_ko", "pavilion__name_en", "region__name_ko"]
@@ -116,7 +169,7 @@ class RegionalCompanyCountAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(SimpleHistoryAdmin):
+class ReportedFigureAdmin(CesAdmin):
     list_display = [
         "edition",
         "region",
