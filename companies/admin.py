@@ -10,6 +10,7 @@ from .models import Agreement, Company, Contract, Exhibit, InnovationAward
 
 class CompanyExhibitInline(admin.TabularInline):
     model = Exhibit
+    formset = delegations_admin.CesInlineFormSet
     fields = ["edition", "pavilion", "showed_ko", "showed_en", "source"]
     autocomplete_fields = ["edition", "pavilion", "source"]
     extra = 0
@@ -17,6 +18,7 @@ class CompanyExhibitInline(admin.TabularInline):
 
 class InnovationAwardInline(admin.TabularInline):
     model = InnovationAward
+    formset = delegations_admin.CesInlineFormSet
     fields = ["edition", "category_count", "categories_ko", "streak_reported", "source"]
     autocomplete_fields = ["edition", "source"]
     extra = 0
@@ -64,6 +66,7 @@ class InnovationAwardAdmin(delegations_admin.CesAdmin):
 
 class ExhibitInline(admin.TabularInline):
     model = Exhibit
+    formset = delegations_admin.CesInlineFormSet
     formfield_overrides = delegations_admin.COMPACT_TEXT
     fields = ["company", "showed_ko", "showed_en", "source"]
     autocomplete_fields = ["company", "source"]
@@ -72,6 +75,7 @@ class ExhibitInline(admin.TabularInline):
 
 class ContractInline(admin.TabularInline):
     model = Contract
+    formset = delegations_admin.CesInlineFormSet
     fields = ["key", "company", "counterparty_ko", "amount", "currency", "approximate", "source"]
     autocomplete_fields = ["company", "source"]
     extra = 0
@@ -79,6 +83,7 @@ class ContractInline(admin.TabularInline):
 
 class AgreementInline(admin.TabularInline):
     model = Agreement
+    formset = delegations_admin.CesInlineFormSet
     fields = ["key", "kind", "status", "company", "partner_ko", "signed_on", "source"]
     autocomplete_fields = ["company", "source"]
     extra = 0

@@ -576,3 +576,5 @@ class Agreement(models.Model):
         super().clean()
         if self.pavilion_id and self.edition_id and self.pavilion.edition_id != self.edition_id:
             raise ValidationError({"pavilion": _("The pavilion belongs to another edition.")})
+        if self.edition_id and (error := self.edition.date_error(self.signed_on)):
+            raise ValidationError({"signed_on": error})

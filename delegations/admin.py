@@ -66,6 +66,86 @@ class EditConflictForm(forms.ModelForm):
         return cleaned
 
 
+def inherit_from_parent(obj, parent):
+    """A pavilion's inline rows take their edition, and city where they have one, from the
+    pavilion: the inline form does not ask for them. (A per-region count keeps its own region:
+    that is what it counts.)"""
+    if not isinstance(parent, Pavilion):
+        return
+    if hasattr(obj, "edition_id"):
+        obj.edition_id = parent.edition_id
+    if hasattr(obj, "region_id") and not isinstance(obj, RegionalCompanyCount):
+        obj.region_id = parent.region_id
+
+
+class CesInlineFormSet(forms.BaseInlineFormSet):
+    """Inline rows checked against every constraint before anything is saved, those on the
+    fields the row form does not show included (the link to the page's record, what the row
+    takes from it): a clash is a form error on its row, never a database error."""
+
+    def clean(self):
+        super().clean()
+        rows = [f for f in self.forms if f.is_valid() and f.has_changed() or f.instance.pk]
+        rows = [f for f in rows if not self._should_delete_form(f)]
+        for constraint in self.model._meta.constraints:
+            # Rows of this page among themselves, e.g. two 'companies' figures of one pavilion.
+            fields = getattr(constraint, "fields", ())
+            if self.fk.name not in fields:
+                continue
+            others = [name for name in fields if name != self.fk.name]
+            seen = set()
+            for form in rows:
+                key = tuple(form.cleaned_data.get(name) for name in others)
+                if key in seen:
+                    form.add_error(None, constraint.violation_error_message)
+                seen.add(key)
+        for form in rows:
+            inherit_from_parent(form.instance, self.instance)
+            if isinstance(form, ConfirmWarnings) and form.has_changed():
+                form.check_warnings()
+        if self.instance.pk is None:
+            return  # no saved row can clash with the rows of a record not yet saved
+        for form in rows:
+            if form.errors:
+                continue
+            try:
+                form.instance.validate_constraints()
+            except forms.ValidationError as error:
+                form.add_error(None, error)
+
+
+class ConfirmWarnings(forms.ModelForm):
+    """A figure's form that stops at what looks wrong (`ReportedFigure.warnings()`) until the
+    editor ticks that they have checked it."""
+
+    confirm_warnings = forms.BooleanField(
+        label=_("Checked"),
+        required=False,
+        help_text=_("Tick after checking the warnings shown for this figure, then save again."),
+    )
+
+    def check_warnings(self):
+        if self.errors or self.cleaned_data.get("confirm_warnings"):
+            return
+        said = self.instance.warnings()
+        if said:
+            self.add_error(
+                None,
+                [*said, _("If the figure is right, tick “Checked” and save again.")],
+            )
+
+
+class FigureForm(ConfirmWarnings):
+    """A reported figure in the pavilion's inline table (its edition and city come from the
+    pavilion: the formset fills them in before the warnings are worked out)."""
+
+
+class FigureAdminForm(ConfirmWarnings, EditConflictForm):
+    def _post_clean(self):
+        super()._post_clean()
+        self.check_warnings()
+
+
 class CesAdmin(SimpleHistoryAdmin):
     """Every CES record's admin: its history with revert (django-simple-history), and no
     silent last-write-wins between two editors (`EditConflictForm`)."""
@@ -111,6 +191,8 @@ COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "c
 
 class ReportedFigureInline(admin.TabularInline):
     model = ReportedFigure
+    form = FigureForm
+    formset = CesInlineFormSet
     formfield_overrides = COMPACT_TEXT
     fields = [
         "metric",
@@ -122,6 +204,7 @@ class ReportedFigureInline(admin.TabularInline):
         "converted_approximate",
         "source",
         "quote",
+        "confirm_warnings",
     ]
     autocomplete_fields = ["source"]
     extra = 0
@@ -129,6 +212,7 @@ class ReportedFigureInline(admin.TabularInline):
 
 class RegionalCompanyCountInline(admin.TabularInline):
     model = RegionalCompanyCount
+    formset = CesInlineFormSet
     formfield_overrides = COMPACT_TEXT
     fields = ["region", "companies", "approximate", "source", "quote"]
     autocomplete_fields = ["region", "source"]
@@ -146,15 +230,11 @@ class PavilionAdmin(CesAdmin):
     inlines = [ReportedFigureInline, RegionalCompanyCountInline]
 
     def save_formset(self, request, form, formset, change):
-        # Inline rows take their edition (and city, where they have one) from the pavilion.
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
         for obj in instances:
-            if hasattr(obj, "edition_id"):
-                obj.edition_id = form.instance.edition_id
-            if hasattr(obj, "region_id") and not isinstance(obj, RegionalCompanyCount):
-                obj.region_id = form.instance.region_id
+            inherit_from_parent(obj, form.instance)
             obj.save()
         formset.save_m2m()
 
@@ -170,6 +250,7 @@ class RegionalCompanyCountAdmin(CesAdmin):
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(CesAdmin):
+    form = FigureAdminForm
     list_display = [
         "edition",
         "region",

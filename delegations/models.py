@@ -9,12 +9,16 @@ which builds on this one; this app knows nothing of it.
 A figure no source states has no row: it reads as NULL ("not reported"), never as 0.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, When
 from django.db.models.functions import Lag
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
+from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -222,6 +226,31 @@ class Edition(models.Model):
     def __str__(self):
         return f"CES {self.year}"
 
+    #: How far from the show a trip or an agreement of it can be dated.
+    DATE_MARGIN = datetime.timedelta(days=31)
+
+    def date_error(self, value):
+        """Why `value` cannot be a date of this CES's trips and agreements (more than a month
+        from the show, or from January where the show's dates are not on record), or None."""
+        if value is None or not self.year:
+            return None
+        first = self.starts_on or datetime.date(self.year, 1, 1)
+        last = self.ends_on or datetime.date(self.year, 1, 31)
+        if first - self.DATE_MARGIN <= value <= last + self.DATE_MARGIN:
+            return None
+        if self.starts_on and self.ends_on:
+            held = _("CES %(year)s was held from %(start)s to %(end)s") % {
+                "year": self.year,
+                "start": formats.date_format(self.starts_on),
+                "end": formats.date_format(self.ends_on),
+            }
+        else:
+            held = _("CES %(year)s was held in January %(year)s") % {"year": self.year}
+        return _("%(held)s: %(date)s is more than a month from it. Check the year and month.") % {
+            "held": held,
+            "date": formats.date_format(value),
+        }
+
     def natural_key(self):
         return (self.year,)
 
@@ -301,6 +330,17 @@ class Delegation(models.Model):
 
     def __str__(self):
         return f"{self.region} · CES {self.edition.year}" if self.edition_id else str(self.region)
+
+    def clean(self):
+        super().clean()
+        if self.edition_id:
+            errors = {
+                name: error
+                for name in ("departs_on", "returns_on")
+                if (error := self.edition.date_error(getattr(self, name)))
+            }
+            if errors:
+                raise ValidationError(errors)
 
     def natural_key(self):
         return (self.edition.year, self.region.slug)
@@ -752,6 +792,81 @@ class ReportedFigure(models.Model):
         )
 
     natural_key.dependencies = ["delegations.pavilion"]
+
+    @property
+    def usd(self):
+        """The amount in US dollars, as the source states or converts it (`usd_value` before
+        the row is saved)."""
+        if self.currency == "USD":
+            return self.value
+        return self.converted_value if self.converted_currency == "USD" else None
+
+    def same_scope(self):
+        """Figures covering what this one covers: the same kind of pavilion of the same city,
+        or the same city's whole delegation."""
+        figures = ReportedFigure.objects.filter(region_id=self.region_id).exclude(pk=self.pk)
+        if self.pavilion_id:
+            return figures.filter(pavilion__kind=self.pavilion.kind)
+        return figures.filter(pavilion__isnull=True)
+
+    def warnings(self):
+        """What looks wrong without being impossible, for the editor to check and confirm:
+        a change of more than tenfold against the last CES, a contract value above the
+        consultation value it came from, no quote from the article."""
+        said = []
+        if not (self.edition_id and self.region_id and self.metric and self.value is not None):
+            return said
+        earlier = (
+            self.same_scope()
+            .filter(metric=self.metric, edition__year__lt=self.edition.year)
+            .select_related("edition")
+            .order_by("-edition__year")
+            .first()
+        )
+        mine = self.usd if self.metric in MONEY_METRICS else self.value
+        theirs = earlier and (earlier.usd_value if self.metric in MONEY_METRICS else earlier.value)
+        if mine and theirs and not (theirs / 10 <= mine <= theirs * 10):
+            said.append(
+                _(
+                    "%(figure)s at CES %(year)s was %(earlier)s: %(value)s is more than ten "
+                    "times that, or less than a tenth. Check for a missing or extra zero."
+                )
+                % {
+                    "figure": capfirst(self.get_metric_display()),
+                    "year": earlier.edition.year,
+                    "earlier": f"{theirs:,}",
+                    "value": f"{mine:,}",
+                }
+            )
+        stages = {Metric.CONTRACT_VALUE: Metric.CONSULTATION_VALUE}
+        stages |= {consulted: signed for signed, consulted in stages.items()}
+        if self.metric in stages and self.usd is not None:
+            other = (
+                self.same_scope()
+                .filter(metric=stages[self.metric], edition_id=self.edition_id)
+                .values_list("usd_value", flat=True)
+                .first()
+            )
+            contract, consulted = (
+                (self.usd, other) if self.metric == Metric.CONTRACT_VALUE else (other, self.usd)
+            )
+            if contract is not None and consulted is not None and contract > consulted:
+                said.append(
+                    _(
+                        "The contract value (USD %(contract)s) is larger than the consultation "
+                        "value (USD %(consulted)s) it came from. Check that the two are not "
+                        "swapped."
+                    )
+                    % {"contract": f"{contract:,}", "consulted": f"{consulted:,}"}
+                )
+        if not self.quote.strip():
+            said.append(
+                _(
+                    "No words from the article are quoted: quote the sentence the figure comes "
+                    "from, so that readers can check it."
+                )
+            )
+        return said
 
     def clean(self):
         super().clean()

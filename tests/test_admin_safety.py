@@ -113,3 +113,137 @@ def test_deleting_what_figures_depend_on_is_refused_with_a_message(loaded, model
     assert "would require deleting the following protected related objects" in page
     assert answer.status_code in (200, 403)
     assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_a_suspicious_figure_is_a_warning_to_confirm_not_an_error(loaded):
+    """Daegu's pavilion had 25 companies at CES 2019: 400 at CES 2024 is more than tenfold, a
+    missing-or-extra-zero typo until the editor says it is right."""
+    client = editor("minji")
+    typo = ReportedFigure.objects.get(
+        edition__year=2024, pavilion__slug="daegu", metric="companies"
+    )
+    url = reverse("admin:delegations_reportedfigure_change", args=[typo.pk])
+    form = {**change_form(client, typo), "value": "400"}
+
+    warned = client.post(url, form)
+    confirmed = client.post(url, {**form, "confirm_warnings": "on"})
+
+    assert warned.status_code == 200
+    assert (
+        "Companies at CES 2019 was 25: 400 is more than ten times that" in warned.content.decode()
+    )
+    assert confirmed.status_code == 302
+    typo.refresh_from_db()
+    assert typo.value == 400
+
+
+def test_contract_value_above_the_consultation_value_is_a_warning(loaded):
+    client = editor("minji")
+    figure = ReportedFigure.objects.get(
+        edition__year=2024, pavilion__slug="daegu", metric="consultation_value"
+    )
+    other = ReportedFigure.objects.create(
+        edition=figure.edition, region=figure.region, pavilion=figure.pavilion,
+        metric="contract_value", value=1, currency="USD", source=figure.source, quote="x",
+    )  # fmt: skip
+    url = reverse("admin:delegations_reportedfigure_change", args=[other.pk])
+    form = {**change_form(client, other), "value": "150000000", "currency": "USD"}
+
+    warned = client.post(url, form).content.decode()
+
+    assert "The contract value (USD 150,000,000) is larger than the consultation value" in warned
+    assert ReportedFigure.objects.get(pk=other.pk).value == 1
+
+
+def test_a_date_outside_the_ces_is_a_form_error(loaded):
+    client = editor("minji")
+    from companies.models import Agreement
+
+    agreement = Agreement.objects.filter(edition__year=2024, signed_on__isnull=False).first()
+    url = reverse("admin:companies_agreement_change", args=[agreement.pk])
+    html = client.get(url).content.decode()
+    form = {
+        name: value
+        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html)
+        if name != "csrfmiddlewaretoken"
+    }
+    form.update(
+        edition=agreement.edition_id, region=agreement.region_id, kind=agreement.kind,
+        status=agreement.status, source=agreement.source_id, signed_on="2023-05-03",
+        company=agreement.company_id or "", pavilion=agreement.pavilion_id or "",
+    )  # fmt: skip
+
+    answer = client.post(url, form).content.decode()
+
+    assert "CES 2024 was held from Jan. 9, 2024 to Jan. 12, 2024: May 3, 2023 is more" in answer
+    agreement.refresh_from_db()
+    assert agreement.signed_on.year == 2024
+
+
+def pavilion_form(edition, source, figures):
+    from test_admin import management
+
+    from delegations.models import Region
+
+    rows = {}
+    for i, (metric, value, quote) in enumerate(figures):
+        rows |= {
+            f"figures-{i}-metric": metric,
+            f"figures-{i}-value": value,
+            f"figures-{i}-currency": "",
+            f"figures-{i}-converted_currency": "",
+            f"figures-{i}-source": source.pk,
+            f"figures-{i}-quote": quote,
+        }
+    return {
+        "name_ko": "대구공동관",
+        "name_en": "Daegu Pavilion",
+        "edition": edition.pk,
+        "region": Region.objects.get(slug="daegu").pk,
+        "slug": "daegu",
+        "kind": "main",
+        "source": source.pk,
+        **management("figures", len(figures)),
+        **rows,
+        **management("regional_counts"),
+        **management("exhibits"),
+        **management("contracts"),
+        **management("agreements"),
+    }
+
+
+def test_two_figures_of_one_kind_in_a_pavilion_are_a_form_error_not_a_500(loaded):
+    """The pavilion is not a field of the inline rows, so Django's own form checks skip the
+    'one figure per pavilion' rule; the page still answers with the rule's message."""
+    from delegations.models import Pavilion
+
+    client = editor("minji")
+    edition = Edition.objects.create(year=2025)
+    source = Source.objects.get(key="maeil-2024-daegu-ces")
+    form = pavilion_form(
+        edition, source, [("companies", "18", "18개"), ("companies", "19", "19개")]
+    )
+
+    answer = client.post(reverse("admin:delegations_pavilion_add"), form)
+
+    assert answer.status_code == 200
+    assert "This pavilion already has this figure." in answer.content.decode()
+    assert not Pavilion.objects.filter(edition=edition).exists()
+
+
+def test_an_inline_figure_with_no_quote_asks_for_a_check_then_saves(loaded):
+    from delegations.models import Pavilion
+
+    client = editor("minji")
+    edition = Edition.objects.create(year=2025)
+    source = Source.objects.get(key="maeil-2024-daegu-ces")
+    form = pavilion_form(edition, source, [("companies", "18", "")])
+
+    warned = client.post(reverse("admin:delegations_pavilion_add"), form)
+    saved = client.post(
+        reverse("admin:delegations_pavilion_add"), {**form, "figures-0-confirm_warnings": "on"}
+    )
+
+    assert "No words from the article are quoted" in warned.content.decode()
+    assert saved.status_code == 302
+    assert Pavilion.objects.get(edition=edition).figures.get().value == 18
