@@ -8,17 +8,15 @@ from delegations.models import Pavilion
 from .models import Agreement, Company, Contract, Exhibit, InnovationAward
 
 
-class CompanyExhibitInline(admin.TabularInline):
+class CompanyExhibitInline(delegations_admin.CesInline):
     model = Exhibit
-    formset = delegations_admin.CesInlineFormSet
     fields = ["edition", "pavilion", "showed_ko", "showed_en", "source"]
     autocomplete_fields = ["edition", "pavilion", "source"]
     extra = 0
 
 
-class InnovationAwardInline(admin.TabularInline):
+class InnovationAwardInline(delegations_admin.CesInline):
     model = InnovationAward
-    formset = delegations_admin.CesInlineFormSet
     fields = ["edition", "category_count", "categories_ko", "streak_reported", "source"]
     autocomplete_fields = ["edition", "source"]
     extra = 0
@@ -64,26 +62,23 @@ class InnovationAwardAdmin(delegations_admin.CesAdmin):
 # ------------------------------------------------------------------ a pavilion's records
 
 
-class ExhibitInline(admin.TabularInline):
+class ExhibitInline(delegations_admin.CesInline):
     model = Exhibit
-    formset = delegations_admin.CesInlineFormSet
     formfield_overrides = delegations_admin.COMPACT_TEXT
     fields = ["company", "showed_ko", "showed_en", "source"]
     autocomplete_fields = ["company", "source"]
     extra = 0
 
 
-class ContractInline(admin.TabularInline):
+class ContractInline(delegations_admin.CesInline):
     model = Contract
-    formset = delegations_admin.CesInlineFormSet
     fields = ["key", "company", "counterparty_ko", "amount", "currency", "approximate", "source"]
     autocomplete_fields = ["company", "source"]
     extra = 0
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(delegations_admin.CesInline):
     model = Agreement
-    formset = delegations_admin.CesInlineFormSet
     fields = ["key", "kind", "status", "company", "partner_ko", "signed_on", "source"]
     autocomplete_fields = ["company", "source"]
     extra = 0

@@ -247,3 +247,44 @@ def test_an_inline_figure_with_no_quote_asks_for_a_check_then_saves(loaded):
     assert "No words from the article are quoted" in warned.content.decode()
     assert saved.status_code == 302
     assert Pavilion.objects.get(edition=edition).figures.get().value == 18
+
+
+def admin_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def add_exhibits(pavilion, count, start=0):
+    from companies.models import Company, Exhibit
+
+    source = pavilion.source
+    for i in range(start, start + count):
+        company = Company.objects.create(
+            name_ko=f"기업{i}", name_en=f"Company {i}", slug=f"company-{i}", source=source
+        )
+        Exhibit.objects.create(
+            company=company, edition=pavilion.edition, pavilion=pavilion, source=source
+        )
+
+
+def test_the_pavilion_page_runs_as_many_queries_with_40_exhibits_as_with_2(loaded):
+    from delegations.models import Pavilion
+
+    client = editor("minji")
+    pavilion = Pavilion.objects.get(edition__year=2024, slug="daegu")
+    url = reverse("admin:delegations_pavilion_change", args=[pavilion.pk])
+    add_exhibits(pavilion, 2)
+    client.get(url)  # the session's first page does its own bookkeeping
+    few = admin_queries(client, url)
+    add_exhibits(pavilion, 38, start=2)
+    many = admin_queries(client, url)
+
+    assert few == many
+    assert many <= 25
+    page = client.get(url).content.decode()
+    assert page.count('<option value="') >= 40  # every row still shows its company
+    assert "Company 39" in page
