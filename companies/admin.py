@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from delegations import admin as delegations_admin
-from delegations.models import Pavilion
+from delegations.models import Edition, Pavilion
 
 from .models import Agreement, Company, Contract, Exhibit, InnovationAward
 
@@ -107,3 +107,26 @@ class AgreementAdmin(delegations_admin.CesAdmin):
     search_fields = ["partner_ko", "partner_en", "subject_ko", "subject_en", "company__name_ko"]
     autocomplete_fields = ["edition", "region", "pavilion", "company", "source"]
     list_select_related = ["edition", "region", "company"]
+
+
+# ------------------------------------------------------------------ an edition's records
+
+
+class EditionAwardInline(delegations_admin.CesInline):
+    model = InnovationAward
+    fields = ["company", "category_count", "categories_ko", "categories_en", "implied", "source"]
+    autocomplete_fields = ["company", "source"]
+
+
+class EditionAgreementInline(delegations_admin.CesInline):
+    model = Agreement
+    fields = ["key", "region", "kind", "status", "company", "partner_ko", "signed_on", "source"]
+    autocomplete_fields = ["region", "company", "source"]
+
+
+admin.site.unregister(Edition)
+
+
+@admin.register(Edition)
+class EditionAdmin(delegations_admin.EditionAdmin):
+    inlines = [*delegations_admin.EditionAdmin.inlines, EditionAwardInline, EditionAgreementInline]

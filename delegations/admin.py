@@ -227,13 +227,6 @@ class RegionAdmin(CesAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
 
 
-@admin.register(Edition)
-class EditionAdmin(CesAdmin):
-    list_display = ["year", "starts_on", "ends_on", "korean_exhibitors", "source"]
-    search_fields = ["year", "theme_ko", "theme_en"]
-    autocomplete_fields = ["source"]
-
-
 @admin.register(Delegation)
 class DelegationAdmin(CesAdmin):
     list_display = ["edition", "region", "leader_ko", "departs_on", "returns_on"]
@@ -273,6 +266,49 @@ class RegionalCompanyCountInline(CesInline):
     fields = ["region", "companies", "approximate", "source", "quote"]
     autocomplete_fields = ["region", "source"]
     extra = 0
+
+
+class DelegationInline(CesInline):
+    model = Delegation
+    formfield_overrides = COMPACT_TEXT
+    fields = ["region", "leader_ko", "leader_en", "departs_on", "returns_on", "source", "implied"]
+    autocomplete_fields = ["region", "source"]
+
+
+class PavilionInline(CesInline):
+    """The edition's pavilions, each linked to its own page for its figures and records."""
+
+    model = Pavilion
+    fields = ["region", "name_ko", "name_en", "slug", "kind", "source"]
+    autocomplete_fields = ["region", "source"]
+    show_change_link = True
+
+
+class CityWideFigureInline(CesInline):
+    """Figures a source gives for a city's whole delegation, not for one pavilion."""
+
+    model = ReportedFigure
+    form = FigureForm
+    verbose_name = _("figure for a whole delegation")
+    verbose_name_plural = _("figures for whole delegations (not for one pavilion)")
+    formfield_overrides = COMPACT_TEXT
+    fields = ["region", *ReportedFigureInline.fields]
+    autocomplete_fields = ["region", "source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pavilion__isnull=True)
+
+
+@admin.register(Edition)
+class EditionAdmin(CesAdmin):
+    """A CES with everything about it on one page: delegations, pavilions (each opening its
+    own page for its figures and records), city-wide figures; `companies.admin` adds the
+    awards and agreements."""
+
+    list_display = ["year", "starts_on", "ends_on", "korean_exhibitors", "source"]
+    search_fields = ["year", "theme_ko", "theme_en"]
+    autocomplete_fields = ["source"]
+    inlines = [DelegationInline, PavilionInline, CityWideFigureInline]
 
 
 @admin.register(Pavilion)

@@ -288,3 +288,57 @@ def test_the_pavilion_page_runs_as_many_queries_with_40_exhibits_as_with_2(loade
     page = client.get(url).content.decode()
     assert page.count('<option value="') >= 40  # every row still shows its company
     assert "Company 39" in page
+
+
+def test_a_new_ces_is_entered_from_its_edition_page(loaded):
+    """CES 2025 from one page: Daegu's delegation, a pavilion, a city-wide figure and an award
+    of a Daegu company, all saved together."""
+    from test_admin import management
+
+    from companies.models import Company
+    from delegations.models import Region
+
+    client = editor("minji")
+    source = Source.objects.get(key="maeil-2024-daegu-ces")
+    daegu = Region.objects.get(slug="daegu")
+    form = {
+        "year": "2025",
+        "starts_on": "2025-01-07",
+        "ends_on": "2025-01-10",
+        "source": source.pk,
+        **management("delegations", 1),
+        "delegations-0-region": daegu.pk,
+        "delegations-0-leader_ko": "홍길동 부시장",
+        "delegations-0-departs_on": "2025-01-05",
+        "delegations-0-returns_on": "2025-01-12",
+        "delegations-0-source": source.pk,
+        **management("pavilions", 1),
+        "pavilions-0-region": daegu.pk,
+        "pavilions-0-name_ko": "대구공동관",
+        "pavilions-0-name_en": "Daegu Pavilion",
+        "pavilions-0-slug": "daegu",
+        "pavilions-0-kind": "main",
+        "pavilions-0-source": source.pk,
+        **management("figures", 1),
+        "figures-0-region": daegu.pk,
+        "figures-0-metric": "award_winners",
+        "figures-0-value": "9",
+        "figures-0-currency": "",
+        "figures-0-converted_currency": "",
+        "figures-0-source": source.pk,
+        "figures-0-quote": "혁신상 9개 기업",
+        **management("awards", 1),
+        "awards-0-company": Company.objects.get(slug="linkface").pk,
+        "awards-0-source": source.pk,
+        **management("agreements"),
+    }
+
+    answer = client.post(reverse("admin:delegations_edition_add"), form)
+
+    assert answer.status_code == 302, answer.content.decode()[-3000:]
+    ces = Edition.objects.get(year=2025)
+    assert ces.delegations.get().leader_ko == "홍길동 부시장"
+    assert ces.pavilions.get().name_en == "Daegu Pavilion"
+    figure = ces.figures.get()
+    assert (figure.region, figure.pavilion, figure.value) == (daegu, None, 9)
+    assert ces.awards.get().company.slug == "linkface"
