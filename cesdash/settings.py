@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "import_export",
     # The apps, from the bottom up: what cities report, the itemised records that build on it,
     # and the site that shows both (pages, tables, exports and the reads behind them).
     "delegations",
@@ -142,6 +143,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Bulk entry (django-import-export): the whole file in one transaction, nothing on an error.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # ---------------------------------------------------------------------------- languages
 # Korean first: officials mostly browse in Korean; English follows Accept-Language.

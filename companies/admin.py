@@ -1,11 +1,16 @@
 """Admin for companies and their itemised records, and the pavilion page with them inline."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from delegations import admin as delegations_admin
-from delegations.models import Edition, Pavilion
+from delegations.models import Edition, Pavilion, Source
 
 from .models import Agreement, Company, Contract, Exhibit, InnovationAward
+from .resources import PavilionCompaniesResource
 
 
 class CompanyExhibitInline(delegations_admin.CesInline):
@@ -32,13 +37,64 @@ class CompanyAdmin(delegations_admin.CesAdmin):
     inlines = [CompanyExhibitInline, InnovationAwardInline]
 
 
+class PavilionFileForm(ImportForm):
+    """The upload: the file, and the pavilion and article its rows belong to."""
+
+    pavilion = forms.ModelChoiceField(
+        queryset=Pavilion.objects.select_related("edition", "region").order_by(
+            "-edition__year", "name_ko"
+        ),
+        label=_("Pavilion"),
+    )
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.order_by("-published_on", "title"),
+        label=_("Source"),
+        help_text=_("The article the list comes from."),
+    )
+
+
+class PavilionFileConfirmForm(ConfirmImportForm):
+    pavilion = forms.ModelChoiceField(queryset=Pavilion.objects.all(), widget=forms.HiddenInput)
+    source = forms.ModelChoiceField(queryset=Source.objects.all(), widget=forms.HiddenInput)
+
+
 @admin.register(Exhibit)
-class ExhibitAdmin(delegations_admin.CesAdmin):
+class ExhibitAdmin(ImportMixin, delegations_admin.CesAdmin):
+    """Exhibits, and the bulk entry of a pavilion's companies from a CSV or XLSX file: a
+    preview of every row with its errors, then all rows or none."""
+
     list_display = ["company", "edition", "pavilion"]
     list_filter = ["edition", "pavilion__region"]
     search_fields = ["company__name_ko", "company__name_en", "showed_ko", "showed_en"]
     autocomplete_fields = ["company", "edition", "pavilion", "source"]
     list_select_related = ["company", "edition", "pavilion"]
+    resource_classes = [PavilionCompaniesResource]
+    import_form_class = PavilionFileForm
+    confirm_form_class = PavilionFileConfirmForm
+
+    def get_import_form_initial(self, request):
+        # The pavilion page links here with its own pavilion chosen (?pavilion=<id>).
+        return {name: request.GET[name] for name in ("pavilion", "source") if name in request.GET}
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        if form is not None and form.is_bound and form.is_valid():
+            return {
+                "pavilion": form.cleaned_data["pavilion"],
+                "source": form.cleaned_data["source"],
+            }
+        return {}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["pavilion"] = import_form.cleaned_data["pavilion"].pk
+            initial["source"] = import_form.cleaned_data["source"].pk
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A row that fails validation at the final import undoes the whole file.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
 
 @admin.register(Contract)
@@ -98,6 +154,7 @@ class PavilionAdmin(delegations_admin.PavilionAdmin):
         ContractInline,
         AgreementInline,
     ]
+    change_form_template = "admin/delegations/pavilion/change_form.html"
 
 
 @admin.register(Agreement)

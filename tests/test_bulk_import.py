@@ -1,0 +1,135 @@
+"""Bulk entry of a pavilion's companies: upload a CSV or XLSX, see every row's fate and errors,
+confirm; a file with one bad row writes nothing."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+
+from companies.models import Company, Exhibit
+from delegations.models import Pavilion, Source
+
+URL = "/admin/companies/exhibit/import/"
+PROCESS = "/admin/companies/exhibit/process_import/"
+
+
+@pytest.fixture
+def loaded(db):
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+
+
+@pytest.fixture
+def client(loaded):
+    user = User.objects.create_user("minji", password="a long enough passphrase", is_staff=True)
+    user.groups.set(Group.objects.filter(name="editors"))
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    return client
+
+
+def csv_file(text):
+    return SimpleUploadedFile("companies.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+def xlsx_file(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return SimpleUploadedFile("companies.xlsx", data.getvalue())
+
+
+def formats(client):
+    """The upload form's format choices: label -> value."""
+    html = client.get(URL).content.decode()
+    select = html.split('name="format"', 1)[1].split("</select>", 1)[0]
+    return {
+        label.strip(): value for value, label in re.findall(r'value="(\d+)"[^>]*>([^<]+)<', select)
+    }
+
+
+def upload(client, file, kind="csv"):
+    pavilion = Pavilion.objects.get(edition__year=2024, slug="daegu")
+    source = Source.objects.get(key="maeil-2024-daegu-ces")
+    return client.post(
+        URL,
+        {
+            "format": formats(client)[kind],
+            "import_file": file,
+            "pavilion": pavilion.pk,
+            "source": source.pk,
+        },
+    )
+
+
+def confirm(client, preview):
+    html = preview.content.decode()
+    form = html.split('action="/admin/companies/exhibit/process_import/"', 1)[1].split("</form>")[0]
+    fields = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', form))
+    return client.post(PROCESS, fields)
+
+
+def test_a_csv_of_companies_is_previewed_then_entered(client):
+    file = csv_file(
+        "기업명,영문명,전시 내용\n"
+        "에너캠프,Enercamp,이동식 전기차 충전기\n"
+        "새로운기업,Newco Robotics,배송 로봇\n"
+    )
+
+    preview = upload(client, file)
+    page = preview.content.decode()
+
+    assert preview.status_code == 200
+    assert "Confirm import" in page
+    rows = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('class="import-preview"', 1)[1]))
+    # Enercamp's 2024 exhibit moves into the pavilion; the new company comes with its exhibit.
+    assert "Update 에너캠프 이동식 전기차 충전기" in rows
+    assert "New 새로운기업 (new company) 배송 로봇" in rows
+    assert not Company.objects.filter(name_ko="새로운기업").exists()  # a preview writes nothing
+
+    assert confirm(client, preview).status_code == 302
+    pavilion = Pavilion.objects.get(edition__year=2024, slug="daegu")
+    exhibits = {e.company.name_ko: e.showed_ko for e in pavilion.exhibits.select_related("company")}
+    assert exhibits == {"에너캠프": "이동식 전기차 충전기", "새로운기업": "배송 로봇"}
+    newco = Company.objects.get(name_ko="새로운기업")
+    assert (newco.name_en, newco.slug, newco.region.slug) == (
+        "Newco Robotics",
+        "newco-robotics",
+        "daegu",
+    )
+    assert Exhibit.objects.get(company__slug="enercamp").source.key == "maeil-2024-daegu-ces"
+
+
+def test_one_bad_row_shows_its_error_and_nothing_is_written(client):
+    before = (Company.objects.count(), Exhibit.objects.count())
+    file = xlsx_file([["기업명", "영문명"], ["좋은기업", "Good Co"], ["", "Nameless Co"]])
+
+    preview = upload(client, file, kind="xlsx")
+    page = preview.content.decode()
+
+    assert "This row has no company name (기업명)." in page
+    assert "Confirm import" not in page
+    assert (Company.objects.count(), Exhibit.objects.count()) == before
+
+
+def test_a_file_without_a_name_column_is_refused_with_a_reason(client):
+    preview = upload(client, csv_file("회사,비고\n에너캠프,x\n"))
+
+    assert "The file needs a column of company names in Korean" in preview.content.decode()
+    assert "Confirm import" not in preview.content.decode()
+
+
+def test_the_pavilion_page_links_to_the_import_with_its_pavilion_chosen(client):
+    pavilion = Pavilion.objects.get(edition__year=2024, slug="daegu")
+    page = client.get(f"/admin/delegations/pavilion/{pavilion.pk}/change/").content.decode()
+    link = re.search(r'href="(/admin/companies/exhibit/import/\?[^"]+)"', page).group(1)
+
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    chosen = re.search(r'<option value="(\d+)" selected>', form.split('name="pavilion"')[1])
+    assert chosen.group(1) == str(pavilion.pk)
