@@ -10,7 +10,7 @@ from delegations import admin as delegations_admin
 from delegations.models import Edition, Pavilion, Source
 
 from .models import Agreement, Company, Contract, Exhibit, InnovationAward
-from .resources import PavilionCompaniesResource
+from .resources import PavilionCompaniesResource, PavilionContractsResource
 
 
 class CompanyExhibitInline(delegations_admin.CesInline):
@@ -37,10 +37,15 @@ class CompanyAdmin(delegations_admin.CesAdmin):
     inlines = [CompanyExhibitInline, InnovationAwardInline]
 
 
+class PavilionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, pavilion):
+        return f"CES {pavilion.edition.year} · {pavilion.region.name} · {pavilion.name}"
+
+
 class PavilionFileForm(ImportForm):
     """The upload: the file, and the pavilion and article its rows belong to."""
 
-    pavilion = forms.ModelChoiceField(
+    pavilion = PavilionChoiceField(
         queryset=Pavilion.objects.select_related("edition", "region").order_by(
             "-edition__year", "name_ko"
         ),
@@ -58,17 +63,10 @@ class PavilionFileConfirmForm(ConfirmImportForm):
     source = forms.ModelChoiceField(queryset=Source.objects.all(), widget=forms.HiddenInput)
 
 
-@admin.register(Exhibit)
-class ExhibitAdmin(ImportMixin, delegations_admin.CesAdmin):
-    """Exhibits, and the bulk entry of a pavilion's companies from a CSV or XLSX file: a
-    preview of every row with its errors, then all rows or none."""
+class PavilionFileImport(ImportMixin):
+    """Bulk entry from a CSV or XLSX file for one pavilion: a preview of every row with its
+    errors, then all rows or none (see `companies.resources`)."""
 
-    list_display = ["company", "edition", "pavilion"]
-    list_filter = ["edition", "pavilion__region"]
-    search_fields = ["company__name_ko", "company__name_en", "showed_ko", "showed_en"]
-    autocomplete_fields = ["company", "edition", "pavilion", "source"]
-    list_select_related = ["company", "edition", "pavilion"]
-    resource_classes = [PavilionCompaniesResource]
     import_form_class = PavilionFileForm
     confirm_form_class = PavilionFileConfirmForm
 
@@ -97,8 +95,19 @@ class ExhibitAdmin(ImportMixin, delegations_admin.CesAdmin):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
 
+@admin.register(Exhibit)
+class ExhibitAdmin(PavilionFileImport, delegations_admin.CesAdmin):
+    list_display = ["company", "edition", "pavilion"]
+    list_filter = ["edition", "pavilion__region"]
+    search_fields = ["company__name_ko", "company__name_en", "showed_ko", "showed_en"]
+    autocomplete_fields = ["company", "edition", "pavilion", "source"]
+    list_select_related = ["company", "edition", "pavilion"]
+    resource_classes = [PavilionCompaniesResource]
+
+
 @admin.register(Contract)
-class ContractAdmin(delegations_admin.CesAdmin):
+class ContractAdmin(PavilionFileImport, delegations_admin.CesAdmin):
+    resource_classes = [PavilionContractsResource]
     list_display = ["company", "counterparty_ko", "amount", "currency", "edition", "pavilion"]
     list_filter = ["edition", "currency"]
     search_fields = ["company__name_ko", "company__name_en", "counterparty_ko", "counterparty_en"]

@@ -1,9 +1,11 @@
-"""Bulk entry of a pavilion's companies from a CSV or XLSX file (django-import-export).
+"""Bulk entry of a pavilion's companies, or of its contracts, from a CSV or XLSX file
+(django-import-export).
 
 Staff choose the pavilion and the article in the upload form; each row names a company and,
-where the article says, what it showed. A company not yet on record is created with the row's
-names. The admin shows a preview of every row (new, changed, unchanged) with its errors, and
-writes nothing unless every row is right: the whole file goes in one transaction.
+for companies, what it showed where the article says, for contracts the counterparty and the
+amount. A company not yet on record is created with the row's names. The admin shows a
+preview of every row (new, changed, unchanged) with its errors, and writes nothing unless
+every row is right: the whole file goes in one transaction.
 
 Column headers may be in Korean or English (기업명 or name_ko, ...), as a city's own list has them.
 """
@@ -13,9 +15,9 @@ import uuid
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, resources
-from import_export.widgets import ForeignKeyWidget
+from import_export.widgets import BooleanWidget, ForeignKeyWidget
 
-from .models import Company, Exhibit
+from .models import Company, Contract, Exhibit
 
 #: Accepted column headers (lower case, spaces trimmed) and the column each one means.
 HEADERS = {
@@ -34,6 +36,19 @@ HEADERS = {
     "전시 내용": "showed_ko",
     "전시품": "showed_ko",
     "showed_en": "showed_en",
+    "counterparty_ko": "counterparty_ko",
+    "상대방": "counterparty_ko",
+    "계약 상대": "counterparty_ko",
+    "counterparty_en": "counterparty_en",
+    "amount": "amount",
+    "금액": "amount",
+    "계약액": "amount",
+    "currency": "currency",
+    "통화": "currency",
+    "approximate": "approximate",
+    "약": "approximate",
+    "subject_ko": "subject_ko",
+    "내용": "subject_ko",
 }
 
 
@@ -61,29 +76,19 @@ class CompanyWidget(ForeignKeyWidget):
         return value.name_ko
 
 
-class PavilionCompaniesResource(resources.ModelResource):
-    """One row per company that exhibited in the chosen pavilion."""
+class PavilionFileResource(resources.ModelResource):
+    """What both files share: headers in Korean or English, each row's company found by its
+    Korean name or created, and the pavilion, its CES and the article from the upload form."""
 
     company = fields.Field(attribute="company", column_name="company", widget=CompanyWidget())
-
-    class Meta:
-        model = Exhibit
-        fields = ["company", "showed_ko", "showed_en"]
-        import_id_fields = ["company"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
+    #: Columns a file may leave out (filled in empty).
+    optional = ()
 
     def __init__(self, pavilion=None, source=None, **kwargs):
         super().__init__(**kwargs)
         self.pavilion = pavilion
         self.source = source
         self.created = self.fields["company"].widget.created
-
-    @classmethod
-    def get_display_name(cls):
-        return _("Companies of a pavilion")
 
     def before_import(self, dataset, **kwargs):
         dataset.headers = [
@@ -93,7 +98,7 @@ class PavilionCompaniesResource(resources.ModelResource):
             raise ValueError(
                 _("The file needs a column of company names in Korean (기업명 or name_ko).")
             )
-        for column in ("company", "showed_ko", "showed_en"):
+        for column in ("company", *self.optional):
             if column not in dataset.headers:
                 dataset.append_col([""] * len(dataset), header=column)
 
@@ -104,6 +109,11 @@ class PavilionCompaniesResource(resources.ModelResource):
         company = Company.objects.filter(name_ko=name).first()
         if company is None:
             name_en = str(row.get("name_en") or "").strip()
+            if not name_en:
+                raise ValueError(
+                    _("%(name)s is not on record yet: give its English name (영문명) to add it.")
+                    % {"name": name}
+                )
             company = Company(
                 name_ko=name,
                 name_en=name_en,
@@ -118,14 +128,88 @@ class PavilionCompaniesResource(resources.ModelResource):
             self.created.add(company.pk)
         row["company"] = company.pk
 
-    def get_instance(self, instance_loader, row):
-        return Exhibit.objects.filter(
-            company_id=row["company"], edition=self.pavilion.edition
-        ).first()
-
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         instance.edition = self.pavilion.edition
         instance.pavilion = self.pavilion
         if not instance.source_id:
             instance.source = self.source
+
+
+class PavilionCompaniesResource(PavilionFileResource):
+    """One row per company that exhibited in the chosen pavilion."""
+
+    optional = ("showed_ko", "showed_en")
+
+    class Meta:
+        model = Exhibit
+        fields = ["company", "showed_ko", "showed_en"]
+        import_id_fields = ["company"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Companies of a pavilion")
+
+    def get_instance(self, instance_loader, row):
+        return Exhibit.objects.filter(
+            company_id=row["company"], edition=self.pavilion.edition
+        ).first()
+
+
+class PavilionContractsResource(PavilionFileResource):
+    """One row per contract a company of the chosen pavilion signed: the same company and
+    counterparty at the same CES is the same contract."""
+
+    optional = ("counterparty_ko", "counterparty_en", "currency", "approximate", "subject_ko")
+    approximate = fields.Field(
+        attribute="approximate", column_name="approximate", widget=BooleanWidget()
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "company",
+            "counterparty_ko",
+            "counterparty_en",
+            "amount",
+            "currency",
+            "approximate",
+            "subject_ko",
+        ]
+        import_id_fields = ["company"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    @classmethod
+    def get_display_name(cls):
+        return _("Contracts of a pavilion")
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        if row.get("amount") not in (None, "") and not str(row.get("currency") or "").strip():
+            row["currency"] = "USD"  # the articles' contract amounts are in dollars
+        row["approximate"] = str(row.get("approximate") or "").strip().lower() in {
+            "1", "true", "yes", "y", "o", "약", "예",
+        }  # fmt: skip
+
+    def get_instance(self, instance_loader, row):
+        return Contract.objects.filter(
+            company_id=row["company"],
+            edition=self.pavilion.edition,
+            counterparty_ko=str(row.get("counterparty_ko") or "").strip(),
+        ).first()
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if not instance.key:
+            base = slugify(f"{self.pavilion.edition.year}-{instance.company.slug}")[:70]
+            key, n = base, 2
+            while Contract.objects.filter(key=key).exists():
+                key, n = f"{base}-{n}", n + 1
+            instance.key = key

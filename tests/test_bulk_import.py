@@ -45,22 +45,22 @@ def xlsx_file(rows):
     return SimpleUploadedFile("companies.xlsx", data.getvalue())
 
 
-def formats(client):
+def formats(client, url=URL):
     """The upload form's format choices: label -> value."""
-    html = client.get(URL).content.decode()
+    html = client.get(url).content.decode()
     select = html.split('name="format"', 1)[1].split("</select>", 1)[0]
     return {
         label.strip(): value for value, label in re.findall(r'value="(\d+)"[^>]*>([^<]+)<', select)
     }
 
 
-def upload(client, file, kind="csv"):
+def upload(client, file, kind="csv", url=URL):
     pavilion = Pavilion.objects.get(edition__year=2024, slug="daegu")
     source = Source.objects.get(key="maeil-2024-daegu-ces")
     return client.post(
-        URL,
+        url,
         {
-            "format": formats(client)[kind],
+            "format": formats(client, url)[kind],
             "import_file": file,
             "pavilion": pavilion.pk,
             "source": source.pk,
@@ -68,11 +68,11 @@ def upload(client, file, kind="csv"):
     )
 
 
-def confirm(client, preview):
+def confirm(client, preview, process=PROCESS):
     html = preview.content.decode()
-    form = html.split('action="/admin/companies/exhibit/process_import/"', 1)[1].split("</form>")[0]
+    form = html.split(f'action="{process}"', 1)[1].split("</form>")[0]
     fields = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', form))
-    return client.post(PROCESS, fields)
+    return client.post(process, fields)
 
 
 def test_a_csv_of_companies_is_previewed_then_entered(client):
@@ -108,12 +108,15 @@ def test_a_csv_of_companies_is_previewed_then_entered(client):
 
 def test_one_bad_row_shows_its_error_and_nothing_is_written(client):
     before = (Company.objects.count(), Exhibit.objects.count())
-    file = xlsx_file([["기업명", "영문명"], ["좋은기업", "Good Co"], ["", "Nameless Co"]])
+    file = xlsx_file(
+        [["기업명", "영문명"], ["좋은기업", "Good Co"], ["", "Nameless Co"], ["이름만기업", ""]]
+    )
 
     preview = upload(client, file, kind="xlsx")
     page = preview.content.decode()
 
     assert "This row has no company name (기업명)." in page
+    assert "이름만기업 is not on record yet: give its English name (영문명) to add it." in page
     assert "Confirm import" not in page
     assert (Company.objects.count(), Exhibit.objects.count()) == before
 
@@ -133,3 +136,34 @@ def test_the_pavilion_page_links_to_the_import_with_its_pavilion_chosen(client):
     form = client.get(link.replace("&amp;", "&")).content.decode()
     chosen = re.search(r'<option value="(\d+)" selected>', form.split('name="pavilion"')[1])
     assert chosen.group(1) == str(pavilion.pk)
+
+
+def test_a_pavilions_contracts_come_from_a_file_too(client):
+    from companies.models import Contract
+
+    url, process = "/admin/companies/contract/import/", "/admin/companies/contract/process_import/"
+    file = xlsx_file(
+        [
+            ["기업명", "영문명", "상대방", "금액", "약"],
+            ["에너캠프", "", "미국 충전기 유통사", 1000000, ""],
+            ["새로운기업", "Newco", "Robot Retail Inc.", 250000, "약"],
+        ]
+    )
+
+    preview = upload(client, file, kind="xlsx", url=url)
+    assert "Confirm import" in preview.content.decode()
+    assert confirm(client, preview, process).status_code == 302
+
+    signed = {
+        (c.company.name_ko, c.counterparty_ko): (
+            c.amount,
+            c.currency,
+            c.approximate,
+            c.pavilion.slug,
+        )
+        for c in Contract.objects.filter(pavilion__slug="daegu", edition__year=2024)
+    }
+    assert signed == {
+        ("에너캠프", "미국 충전기 유통사"): (1_000_000, "USD", False, "daegu"),
+        ("새로운기업", "Robot Retail Inc."): (250_000, "USD", True, "daegu"),
+    }
