@@ -324,3 +324,89 @@ def test_a_figures_source_link_lands_on_its_row_highlighted_under_its_header(sit
     row = target.evaluate("e => e.getBoundingClientRect()")
     assert header["top"] >= 0 and row["bottom"] <= 600
     page.context.close()
+
+
+# ------------------------------------------------------------------------- staff entry
+
+
+def saved(page):
+    """The admin took the form: no error note, and it left the form page."""
+    errors = page.locator(".errornote, .errorlist").all_inner_texts()
+    assert errors == [], errors
+    assert not page.url.endswith(("/add/", "/change/")), page.url
+
+
+def choose(page, field_id, typed):
+    """Pick the first match of `typed` in an admin autocomplete box (select2)."""
+    page.click(f"#{field_id} + .select2 .select2-selection")
+    page.keyboard.type(typed)
+    option = page.locator(".select2-results__option:not(.loading-results)").first
+    option.wait_for()
+    option.click()
+
+
+def test_an_editor_enters_a_new_ces_and_sees_it_on_the_dashboard(site, browser):
+    """An editor logs in, adds a company, enters CES 2025 with Daegu's pavilion from the edition
+    page, then the pavilion's figure and a contract, and finds them on the city page and in the
+    CSV exports."""
+    from django.contrib.auth.models import Group, User
+
+    editor = User.objects.create_user("minji", password="a long enough passphrase", is_staff=True)
+    editor.groups.set(Group.objects.filter(name="editors"))
+    page = open_page(browser, site, "ko")
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "minji")
+    page.fill("#id_password", "a long enough passphrase")
+    page.click("input[type=submit]")
+
+    page.goto(site + "/admin/companies/company/add/")
+    page.fill("#id_name_ko", "로보테크")
+    page.fill("#id_name_en", "Robotech")
+    choose(page, "id_region", "대구")
+    choose(page, "id_source", "매일")
+    page.click("input[name=_save]")
+    saved(page)
+
+    page.goto(site + "/admin/delegations/edition/add/")
+    page.fill("#id_year", "2025")
+    page.fill("#id_starts_on", "2025-01-07")
+    page.fill("#id_ends_on", "2025-01-10")
+    choose(page, "id_source", "매일")
+    page.click("#pavilions-group .add-row a")
+    choose(page, "id_pavilions-0-region", "대구")
+    page.fill("#id_pavilions-0-name_ko", "대구공동관")
+    page.fill("#id_pavilions-0-name_en", "Daegu Pavilion")
+    page.fill("#id_pavilions-0-slug", "daegu")
+    choose(page, "id_pavilions-0-source", "매일")
+    page.click("input[name=_save]")
+    saved(page)
+
+    page.goto(site + "/admin/delegations/edition/")
+    page.get_by_role("link", name="2025", exact=True).click()
+    page.locator("#pavilions-group a.inlinechangelink").first.click()
+    page.click("#figures-group .add-row a")
+    page.select_option("#id_figures-0-metric", "companies")
+    page.fill("#id_figures-0-value", "18")
+    choose(page, "id_figures-0-source", "매일")
+    page.fill("#id_figures-0-quote", "18개 기업과 함께")
+    page.click("#contracts-group .add-row a")
+    page.fill("#id_contracts-0-key", "2025-robotech")
+    choose(page, "id_contracts-0-company", "로보테크")
+    page.fill("#id_contracts-0-counterparty_ko", "미국 물류사")
+    page.fill("#id_contracts-0-amount", "500000")
+    page.select_option("#id_contracts-0-currency", "USD")
+    choose(page, "id_contracts-0-source", "매일")
+    page.click("input[name=_save]")
+    saved(page)
+    assert page.problems == [], page.problems
+
+    city = open_page(browser, site, "ko")
+    city.goto(site + "/cities/daegu/")
+    row = city.locator("table.results-table tr", has_text="CES 2025")
+    assert row.locator("td").first.inner_text().startswith("18")
+    results = city.request.get(site + "/results/?city=daegu&year=2025&_export=csv").text()
+    assert ",18," in results
+    contracts = city.request.get(site + "/contracts/?year=2025&_export=csv").text()
+    assert "로보테크" in contracts and "500000" in contracts
+    page.context.close()
+    city.context.close()
