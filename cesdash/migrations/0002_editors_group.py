@@ -8,7 +8,8 @@ GROUP = "editors"
 CES_APPS = ["delegations", "companies"]
 
 
-def create_editors(apps, schema_editor):
+def create_editors(apps, schema_editor=None):
+    """Also run by tests whose database was flushed (a browser test's live server)."""
     # On a fresh database the permissions are created after the last migration: make them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
