@@ -22,7 +22,9 @@ class CompanyExhibitInline(delegations_admin.CesInline):
 
 class InnovationAwardInline(delegations_admin.CesInline):
     model = InnovationAward
-    fields = ["edition", "category_count", "categories_ko", "streak_reported", "source"]
+    fields = [
+        "edition", "category_count", "categories_ko", "streak_reported", "implied", "source"
+    ]  # fmt: skip
     autocomplete_fields = ["edition", "source"]
     extra = 0
 

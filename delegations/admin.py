@@ -252,6 +252,8 @@ class ReportedFigureInline(CesInline):
         "converted_value",
         "converted_currency",
         "converted_approximate",
+        "preview",
+        "mixed_kinds",
         "source",
         "quote",
         "confirm_warnings",

@@ -342,3 +342,18 @@ def test_a_new_ces_is_entered_from_its_edition_page(loaded):
     figure = ces.figures.get()
     assert (figure.region, figure.pavilion, figure.value) == (daegu, None, 9)
     assert ces.awards.get().company.slug == "linkface"
+
+
+def test_a_figures_flags_are_entered_beside_it_on_the_pavilion_page(loaded):
+    from delegations.models import Pavilion
+
+    client = editor("minji")
+    jeonbuk = Pavilion.objects.get(edition__year=2024, slug="jeonbuk")
+    page = client.get(reverse("admin:delegations_pavilion_change", args=[jeonbuk.pk]))
+    html = page.content.decode()
+
+    def checkbox(flag):
+        return re.search(rf'<input[^>]*name="figures-0-{flag}"[^>]*>', html).group(0)
+
+    assert "checked" not in checkbox("approximate")
+    assert "checked" in checkbox("preview") and "checked" in checkbox("mixed_kinds")
