@@ -357,3 +357,29 @@ def test_a_figures_flags_are_entered_beside_it_on_the_pavilion_page(loaded):
 
     assert "checked" not in checkbox("approximate")
     assert "checked" in checkbox("preview") and "checked" in checkbox("mixed_kinds")
+
+
+def test_the_edition_and_company_pages_do_not_grow_with_their_rows(loaded):
+    from companies.models import Company, InnovationAward
+
+    client = editor("minji")
+    ces = Edition.objects.get(year=2024)
+    linkface = Company.objects.get(slug="linkface")
+    pages = [
+        reverse("admin:delegations_edition_change", args=[ces.pk]),
+        reverse("admin:companies_company_change", args=[linkface.pk]),
+    ]
+    for url in pages:
+        client.get(url)
+    before = [admin_queries(client, url) for url in pages]
+    source = ces.source
+    for year in range(2030, 2050):
+        edition = Edition.objects.create(year=year)
+        InnovationAward.objects.create(company=linkface, edition=edition, source=source)
+    for i in range(20):
+        company = Company.objects.create(
+            name_ko=f"수상기업{i}", name_en=f"Winner {i}", slug=f"winner-{i}", source=source
+        )
+        InnovationAward.objects.create(company=company, edition=ces, source=source)
+
+    assert [admin_queries(client, url) for url in pages] == before
