@@ -11,7 +11,14 @@ from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from companies.models import Agreement, Contract, Exhibit, InnovationAward, winners_named
+from companies.models import (
+    Agreement,
+    Company,
+    Contract,
+    Exhibit,
+    InnovationAward,
+    winners_named,
+)
 from delegations.bilingual import localized_fields
 from delegations.models import (
     Delegation,
@@ -117,11 +124,13 @@ class CityQuerySet(RegionQuerySet):
             years=sorted(on_record | set(results.years(city.pk)), reverse=True),
             chart_years=year_span(on_record),
             colour_rank=Region.objects.at_ces().filter(pk__lt=city.pk).count(),
-            delegations=city.delegations.select_related(
-                "edition", "source", "leader_source"
-            ).order_by("-edition__year"),
+            delegations=Delegation.objects.filter(region=city)
+            .select_related("edition", "source", "leader_source")
+            .order_by("-edition__year"),
             pavilions=PavilionResults.objects.for_pavilions_table().filter(region=city),
-            companies=city.companies.order_by(*localized_fields("name")),
+            companies=Company.objects.public()
+            .filter(region=city)
+            .order_by(*localized_fields("name")),
             agreements=Agreement.objects.filter(region=city).select_related(
                 "edition", "region", "company", "source"
             ),
@@ -162,11 +171,11 @@ class CesQuerySet(models.QuerySet):
         # award won by one of its companies.
         cities = list(
             Region.objects.at_ces().filter(
-                Q(delegations__edition=edition)
-                | Q(pavilions__edition=edition)
-                | Q(figures__edition=edition)
-                | Q(agreements__edition=edition)
-                | Q(companies__awards__edition=edition)
+                Q(delegations__edition=edition, delegations__published=True)
+                | Q(pavilions__edition=edition, pavilions__published=True)
+                | Q(figures__edition=edition, figures__published=True)
+                | Q(agreements__edition=edition, agreements__published=True)
+                | Q(companies__awards__edition=edition, companies__awards__published=True)
             )
         )
         return EditionPage(
@@ -184,11 +193,19 @@ class CesQuerySet(models.QuerySet):
             ),
             pavilions=list(PavilionResults.objects.for_pavilions_table().filter(edition=edition)),
             delegations=list(
-                edition.delegations.select_related("region", "source", "leader_source")
+                Delegation.objects.filter(edition=edition).select_related(
+                    "edition", "region", "source", "leader_source"
+                )
             ),
-            agreements=edition.agreements.select_related("region", "company", "source"),
-            awards=edition.awards.select_related("company__region", "source"),
-            exhibits=edition.exhibits.select_related("company", "pavilion__edition", "source"),
+            agreements=Agreement.objects.filter(edition=edition).select_related(
+                "edition", "region", "company", "source"
+            ),
+            awards=InnovationAward.objects.filter(edition=edition).select_related(
+                "edition", "company__region", "source"
+            ),
+            exhibits=Exhibit.objects.filter(edition=edition).select_related(
+                "edition", "company", "pavilion__edition", "source"
+            ),
         )
 
 
@@ -207,12 +224,18 @@ class PavilionResultsQuerySet(PavilionQuerySet):
         each pavilion's reported figures, and beside them how many of the itemised records are
         named (coverage)."""
         pavilion = OuterRef("pk")
-        return self.with_reported_figures().annotate(
-            companies_named=count_of(Exhibit, pavilion=pavilion),
-            contracts_recorded=count_of(Contract, pavilion=pavilion),
-            contract_value_recorded_usd=sum_of(Contract, "usd_amount", pavilion=pavilion),
-            mous_recorded=count_of(Agreement, pavilion=pavilion, status=Agreement.Status.SIGNED),
-            award_winners_named=winners_named(pavilion),
+        return (
+            self.filter(published=True)
+            .with_reported_figures()
+            .annotate(
+                companies_named=count_of(Exhibit, pavilion=pavilion),
+                contracts_recorded=count_of(Contract, pavilion=pavilion),
+                contract_value_recorded_usd=sum_of(Contract, "usd_amount", pavilion=pavilion),
+                mous_recorded=count_of(
+                    Agreement, pavilion=pavilion, status=Agreement.Status.SIGNED
+                ),
+                award_winners_named=winners_named(pavilion),
+            )
         )
 
     def for_pavilion_page(self, year, slug):
@@ -246,7 +269,9 @@ class PavilionResultsQuerySet(PavilionQuerySet):
             .get(edition__year=year, slug=slug)
         )
         awards = InnovationAward.objects.filter(
-            edition=pavilion.edition, company__exhibits__pavilion=pavilion
+            edition=pavilion.edition,
+            company__exhibits__pavilion=pavilion,
+            company__exhibits__published=True,
         ).select_related("company__region", "edition", "source")
         return PavilionPage(pavilion=pavilion, awards=list(awards))
 

@@ -273,7 +273,7 @@ class PavilionTable(DataTable):
         """The pavilions' own articles and those of their reported figures."""
         pavilions = self.data.data.order_by().values("pk")
         return Source.objects.filter(
-            Q(pavilions__in=pavilions) | Q(figures__pavilion__in=pavilions)
+            Q(pavilions__in=pavilions) | Q(figures__pavilion__in=pavilions, figures__published=True)
         ).distinct()
 
 

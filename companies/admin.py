@@ -1,14 +1,21 @@
 """Admin for companies and their itemised records, and the pavilion page with them inline."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from delegations import admin as delegations_admin
-from delegations.models import Edition, Pavilion, Source
+from delegations.models import Edition, Pavilion, Region, Source
 
+from . import publishing
 from .models import Agreement, Company, Contract, Exhibit, InnovationAward
 from .resources import PavilionCompaniesResource, PavilionContractsResource
 
@@ -197,4 +204,51 @@ admin.site.unregister(Edition)
 
 @admin.register(Edition)
 class EditionAdmin(delegations_admin.EditionAdmin):
+    """The edition page with its awards and agreements, and the page that publishes each
+    city's CES: what waits for publication, city by city, and a button for each."""
+
     inlines = [*delegations_admin.EditionAdmin.inlines, EditionAwardInline, EditionAgreementInline]
+    change_form_template = "admin/delegations/edition/change_form.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.publish_view)
+        return [
+            path("<path:object_id>/publish/", view, name="delegations_edition_publish"),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request, object_id):
+        edition = self.get_object(request, object_id)
+        if edition is None or not self.has_change_permission(request, edition):
+            raise PermissionDenied
+        cities = Region.objects.filter(
+            Q(delegations__edition=edition)
+            | Q(pavilions__edition=edition)
+            | Q(figures__edition=edition)
+            | Q(agreements__edition=edition)
+            | Q(companies__awards__edition=edition)
+            | Q(companies__exhibits__edition=edition)
+            | Q(companies__contracts__edition=edition)
+        ).distinct()
+        if request.method == "POST":
+            region = get_object_or_404(cities, pk=request.POST.get("region"))
+            changed = publishing.publish(edition, region, request.user)
+            self.message_user(
+                request,
+                ngettext(
+                    "CES %(year)s of %(city)s is published: %(n)d record changed.",
+                    "CES %(year)s of %(city)s is published: %(n)d records changed.",
+                    changed,
+                )
+                % {"year": edition.year, "city": region.name, "n": changed},
+                messages.SUCCESS,
+            )
+            return redirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": edition,
+            "title": _("Publish CES %(year)s") % {"year": edition.year},
+            "cities": [(city, publishing.waiting(edition, city)) for city in cities],
+        }
+        return TemplateResponse(request, "admin/delegations/edition/publish.html", context)

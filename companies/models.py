@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from delegations.bilingual import BilingualNameMixin, localized
-from delegations.models import Currency, Edition, Pavilion, Region, Source
+from delegations.models import (
+    Currency,
+    Edition,
+    Pavilion,
+    Publishable,
+    Region,
+    Source,
+    published,
+)
 from delegations.subqueries import count_of, sum_of
 
 
@@ -38,14 +46,30 @@ def ces_on_record():
 
 
 class CompanyQuerySet(models.QuerySet):
+    def public(self):
+        """Companies the dashboard may name: those with a published record, and those with no
+        record at all; not a company whose every record is a draft (it is news not yet out)."""
+        company = OuterRef("pk")
+        drafts_only = ~took_part(company=company) & (
+            Exists(Exhibit.all_objects.filter(company=company))
+            | Exists(InnovationAward.all_objects.filter(company=company))
+            | Exists(Contract.all_objects.filter(company=company))
+            | Exists(Agreement.all_objects.filter(company=company))
+        )
+        return self.exclude(drafts_only)
+
     def for_companies_table(self):
         """The companies table (/companies/): one row a company, its itemised records counted."""
-        return self.select_related("region", "source").annotate(
-            ces_count=ces_on_record(),
-            award_count=count_of(InnovationAward, company=OuterRef("pk")),
-            contract_count=count_of(Contract, company=OuterRef("pk")),
-            contract_value_usd=sum_of(Contract, "usd_amount", company=OuterRef("pk")),
-            agreement_count=count_of(Agreement, company=OuterRef("pk")),
+        return (
+            self.public()
+            .select_related("region", "source")
+            .annotate(
+                ces_count=ces_on_record(),
+                award_count=count_of(InnovationAward, company=OuterRef("pk")),
+                contract_count=count_of(Contract, company=OuterRef("pk")),
+                contract_value_usd=sum_of(Contract, "usd_amount", company=OuterRef("pk")),
+                agreement_count=count_of(Agreement, company=OuterRef("pk")),
+            )
         )
 
     def for_participation_table(self, years):
@@ -59,13 +83,14 @@ class CompanyQuerySet(models.QuerySet):
             annotations[f"award_{year}"] = Exists(InnovationAward.objects.filter(**record))
             annotations[f"contracts_{year}"] = count_of(Contract, **record)
             annotations[f"agreements_{year}"] = count_of(Agreement, **record)
-        return self.select_related("region", "source").annotate(**annotations)
+        return self.public().select_related("region", "source").annotate(**annotations)
 
     def for_company_page(self, slug):
         """The company page (/companies/<slug>/): every CES it exhibited at, its awards in
         year order (for their streaks), contracts and agreements."""
         return (
-            self.select_related("region", "source")
+            self.public()
+            .select_related("region", "source")
             .prefetch_related(
                 models.Prefetch(
                     "exhibits",
@@ -191,7 +216,7 @@ class ExhibitManager(models.Manager.from_queryset(ExhibitQuerySet)):
         return self.get(company__slug=company_slug, edition__year=year)
 
 
-class Exhibit(models.Model):
+class Exhibit(Publishable):
     """A company at one CES: in which pavilion (when the source says) and what it showed."""
 
     company = models.ForeignKey(
@@ -217,7 +242,8 @@ class Exhibit(models.Model):
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="exhibits"
     )
 
-    objects = ExhibitManager()
+    all_objects = ExhibitManager()
+    objects = published(ExhibitManager)
     history = HistoricalRecords()
 
     class Meta:
@@ -277,7 +303,7 @@ class ContractManager(models.Manager.from_queryset(ContractQuerySet)):
         return self.get(key=key)
 
 
-class Contract(models.Model):
+class Contract(Publishable):
     """A contract a company signed at CES: with whom, for how much, about what."""
 
     key = models.SlugField(_("key"), max_length=80, unique=True)
@@ -316,7 +342,8 @@ class Contract(models.Model):
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="contracts"
     )
 
-    objects = ContractManager()
+    all_objects = ContractManager()
+    objects = published(ContractManager)
     history = HistoricalRecords(excluded_fields=["usd_amount"])
 
     class Meta:
@@ -372,7 +399,12 @@ def winners_named(pavilion):
     """How many companies that exhibited in `pavilion` (an `OuterRef` allowed) won an Innovation
     Award at that CES: the named winners beside a pavilion's reported total, as
     `InnovationAwardQuerySet.winners_by_city()` counts them beside a city's."""
-    return count_of(Exhibit, pavilion=pavilion, company__awards__edition=F("edition"))
+    return count_of(
+        Exhibit,
+        pavilion=pavilion,
+        company__awards__edition=F("edition"),
+        company__awards__published=True,
+    )
 
 
 class InnovationAwardManager(models.Manager.from_queryset(InnovationAwardQuerySet)):
@@ -380,7 +412,7 @@ class InnovationAwardManager(models.Manager.from_queryset(InnovationAwardQuerySe
         return self.get(company__slug=company_slug, edition__year=year)
 
 
-class InnovationAward(models.Model):
+class InnovationAward(Publishable):
     """A company's CES Innovation Award in one year, possibly in several categories."""
 
     company = models.ForeignKey(
@@ -414,7 +446,8 @@ class InnovationAward(models.Model):
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="awards"
     )
 
-    objects = InnovationAwardManager()
+    all_objects = InnovationAwardManager()
+    objects = published(InnovationAwardManager)
     history = HistoricalRecords()
 
     class Meta:
@@ -466,7 +499,7 @@ class AgreementManager(models.Manager.from_queryset(AgreementQuerySet)):
         return self.get(key=key)
 
 
-class Agreement(models.Model):
+class Agreement(Publishable):
     """An MOU or other agreement signed during a CES trip, by a city or by one of its companies."""
 
     class Kind(models.TextChoices):
@@ -543,7 +576,8 @@ class Agreement(models.Model):
         Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="agreements"
     )
 
-    objects = AgreementManager()
+    all_objects = AgreementManager()
+    objects = published(AgreementManager)
     history = HistoricalRecords()
 
     class Meta:

@@ -135,6 +135,14 @@ class PavilionFileResource(resources.ModelResource):
         if not instance.source_id:
             instance.source = self.source
 
+    def do_instance_save(self, instance, is_create):
+        # As in the admin: a new record is a draft, a change to a published one waits for the
+        # city's CES to be published again.
+        if is_create:
+            instance.published = False
+        instance.stage()
+        instance.with_pending()  # the preview shows what the next publication will
+
 
 class PavilionCompaniesResource(PavilionFileResource):
     """One row per company that exhibited in the chosen pavilion."""
@@ -155,9 +163,10 @@ class PavilionCompaniesResource(PavilionFileResource):
         return _("Companies of a pavilion")
 
     def get_instance(self, instance_loader, row):
-        return Exhibit.objects.filter(
+        exhibit = Exhibit.all_objects.filter(
             company_id=row["company"], edition=self.pavilion.edition
         ).first()
+        return exhibit and exhibit.with_pending()
 
 
 class PavilionContractsResource(PavilionFileResource):
@@ -199,11 +208,12 @@ class PavilionContractsResource(PavilionFileResource):
         }  # fmt: skip
 
     def get_instance(self, instance_loader, row):
-        return Contract.objects.filter(
+        contract = Contract.all_objects.filter(
             company_id=row["company"],
             edition=self.pavilion.edition,
             counterparty_ko=str(row.get("counterparty_ko") or "").strip(),
         ).first()
+        return contract and contract.with_pending()
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

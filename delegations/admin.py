@@ -16,6 +16,7 @@ from .models import (
     Delegation,
     Edition,
     Pavilion,
+    Publishable,
     Region,
     RegionalCompanyCount,
     ReportedFigure,
@@ -107,6 +108,13 @@ class CesInlineFormSet(forms.BaseInlineFormSet):
     The records chosen in the rows' autocomplete boxes are fetched once per field for all the
     rows, so a pavilion with 500 exhibits opens with as many queries as one with 5.
     """
+
+    def get_queryset(self):
+        # The rows as staff edit them: drafts included, waiting changes applied.
+        if not hasattr(self, "_rows"):
+            rows = list(super().get_queryset())
+            self._rows = [r.with_pending() if isinstance(r, Publishable) else r for r in rows]
+        return self._rows
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,11 +212,52 @@ class CesInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def save_entry(obj):
+    """Save a record as staff entered it: a new record of a city's CES as a draft, a change to
+    a published one as waiting for publication (`Publishable.stage`)."""
+    if not isinstance(obj, Publishable):
+        return obj.save()
+    if obj.pk is None:
+        obj.published = False
+    return obj.stage()
+
+
 class CesAdmin(SimpleHistoryAdmin):
-    """Every CES record's admin: its history with revert (django-simple-history), and no
-    silent last-write-wins between two editors (`EditConflictForm`)."""
+    """Every CES record's admin: its history with revert (django-simple-history), no silent
+    last-write-wins between two editors (`EditConflictForm`), and records of a city's CES
+    entered as drafts or as changes waiting for publication, shown as such."""
 
     form = EditConflictForm
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if issubclass(self.model, Publishable):
+            return [*shown, "publication_status"]
+        return shown
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The history page's older version, too, is edited as it was to be published.
+        if isinstance(obj, Publishable):
+            obj.with_pending()
+        return super().get_form(request, obj, **kwargs)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        # Staff edit the record as it will be published, its waiting changes included.
+        return obj.with_pending() if isinstance(obj, Publishable) else obj
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        save_entry(obj)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            inherit_from_parent(obj, form.instance)
+            save_entry(obj)
+        formset.save_m2m()
 
 
 @admin.register(Source)
@@ -322,15 +371,6 @@ class PavilionAdmin(CesAdmin):
     list_select_related = ["edition", "region"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [ReportedFigureInline, RegionalCompanyCountInline]
-
-    def save_formset(self, request, form, formset, change):
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for obj in instances:
-            inherit_from_parent(obj, form.instance)
-            obj.save()
-        formset.save_m2m()
 
 
 @admin.register(RegionalCompanyCount)

@@ -38,6 +38,81 @@ class Language(models.TextChoices):
 # ----------------------------------------------------------------------------------- sources
 
 
+class PublishedOnly:
+    """A manager mixin reading only published rows: what the public pages, their JSON twins
+    and the exports show (`objects`). Each publishable model's default manager, `all_objects`,
+    reads drafts too: the admin, validation and loading go through it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(published=True)
+
+
+def published(manager_class):
+    """`manager_class`, reading only published rows."""
+    return type(f"Published{manager_class.__name__}", (PublishedOnly, manager_class), {})()
+
+
+class Publishable(models.Model):
+    """A record of a city's CES: entered as a draft, shown once the city's CES is published.
+
+    A change to a published record waits in `pending` (field name -> value as text) and the
+    record keeps its published values until the city's CES is published again.
+    """
+
+    published = models.BooleanField(
+        _("published"),
+        default=True,
+        editable=False,  # set by publishing a city's CES, never by a form
+        help_text=_("Shown on the dashboard. Records entered in the admin start as drafts."),
+    )
+    pending = models.JSONField(
+        _("changes awaiting publication"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def publication_status(self):
+        if not self.published:
+            return _("draft")
+        return _("changed, awaiting publication") if self.pending else _("published")
+
+    def with_pending(self):
+        """The record as its next publication will show it (what staff edit)."""
+        fields = {f.attname: f for f in self._meta.concrete_fields}
+        for attname, text in (self.pending or {}).items():
+            setattr(self, attname, None if text is None else fields[attname].to_python(text))
+        return self
+
+    def stage(self):
+        """Save an edit: a draft directly; a published record's changes into `pending`, its
+        published values left as they are."""
+        if not self.pk or not self.published:
+            return self.save()
+        saved = type(self).all_objects.get(pk=self.pk)
+        changes = {
+            f.attname: (None if getattr(self, f.attname) is None else f.value_to_string(self))
+            for f in self._meta.concrete_fields
+            if not f.primary_key
+            and f.name not in ("published", "pending")
+            and not getattr(f, "generated", False)
+            and getattr(self, f.attname) != getattr(saved, f.attname)
+        }
+        for attname in changes:
+            setattr(self, attname, getattr(saved, attname))
+        # The record as edited already held the waiting changes (`with_pending`): what now
+        # differs from the published values is the whole of what waits.
+        self.pending = changes or None
+        return self.save()
+
+    def publish(self):
+        """Make the record and its waiting changes public."""
+        self.with_pending()
+        self.published, self.pending = True, None
+        self.save()
+
+
 class SourceManager(models.Manager):
     def get_by_natural_key(self, key):
         return self.get(key=key)
@@ -107,11 +182,13 @@ class Source(models.Model):
 
 class RegionQuerySet(models.QuerySet):
     def at_ces(self):
-        """Cities that went to CES at least once (a delegation, a pavilion or a figure on record):
+        """Cities that went to CES at least once (a published delegation, pavilion or figure):
         the home page's city choice and every chart's legend, in a fixed order."""
         return (
             self.filter(
-                Q(delegations__isnull=False) | Q(pavilions__isnull=False) | Q(figures__isnull=False)
+                Q(delegations__published=True)
+                | Q(pavilions__published=True)
+                | Q(figures__published=True)
             )
             .distinct()
             .order_by("pk")
@@ -266,7 +343,7 @@ class DelegationManager(models.Manager):
         return self.get(edition__year=year, region__slug=region_slug)
 
 
-class Delegation(models.Model):
+class Delegation(Publishable):
     """A city's or province's trip to one CES: who led it, when, and what it set out to do."""
 
     edition = models.ForeignKey(
@@ -308,7 +385,8 @@ class Delegation(models.Model):
         ),
     )
 
-    objects = DelegationManager()
+    all_objects = DelegationManager()
+    objects = published(DelegationManager)
     history = HistoricalRecords()
 
     class Meta:
@@ -366,11 +444,13 @@ class PavilionQuerySet(models.QuerySet):
         """
 
         def reported(metric, field):
-            return Max(f"figures__{field}", filter=Q(figures__metric=metric))
+            return Max(
+                f"figures__{field}", filter=Q(figures__metric=metric, figures__published=True)
+            )
 
         def flagged(field, metric=None):
             # MAX over booleans is not portable (PostgreSQL has none): count the true ones.
-            condition = Q(**{f"figures__{field}": True})
+            condition = Q(**{f"figures__{field}": True, "figures__published": True})
             if metric is not None:
                 condition &= Q(figures__metric=metric)
             return GreaterThan(Count("figures", filter=condition), 0)
@@ -395,7 +475,7 @@ class PavilionManager(models.Manager.from_queryset(PavilionQuerySet)):
         return self.get(edition__year=year, slug=slug)
 
 
-class Pavilion(BilingualNameMixin):
+class Pavilion(BilingualNameMixin, Publishable):
     """A joint pavilion (공동관) a city or province runs at one CES for its companies."""
 
     class Kind(models.TextChoices):
@@ -424,7 +504,8 @@ class Pavilion(BilingualNameMixin):
         help_text=_("The article that tells of this pavilion."),
     )
 
-    objects = PavilionManager()
+    all_objects = PavilionManager()
+    objects = published(PavilionManager)
     history = HistoricalRecords()
 
     class Meta:
@@ -449,6 +530,9 @@ class Pavilion(BilingualNameMixin):
             ),
         ]
 
+    def __str__(self):
+        return self.name
+
     def natural_key(self):
         return (self.edition.year, self.slug)
 
@@ -465,7 +549,7 @@ class RegionalCompanyCountManager(models.Manager):
         )
 
 
-class RegionalCompanyCount(models.Model):
+class RegionalCompanyCount(Publishable):
     """How many of a pavilion's companies came from one region (e.g. 21 from Daegu, 3 from
     Gyeongbuk): a pavilion can host companies from outside the city that runs it."""
 
@@ -485,7 +569,8 @@ class RegionalCompanyCount(models.Model):
     )
     quote = models.TextField(_("quote"), blank=True)
 
-    objects = RegionalCompanyCountManager()
+    all_objects = RegionalCompanyCountManager()
+    objects = published(RegionalCompanyCountManager)
     history = HistoricalRecords()
 
     class Meta:
@@ -648,7 +733,7 @@ class ReportedFigureManager(models.Manager.from_queryset(ReportedFigureQuerySet)
         )
 
 
-class ReportedFigure(models.Model):
+class ReportedFigure(Publishable):
     """A total a source states: for one pavilion, or for a city's whole delegation when the source
     ties it to no pavilion (pavilion left empty).
 
@@ -719,7 +804,8 @@ class ReportedFigure(models.Model):
     note_ko = models.TextField(_("note (Korean)"), blank=True)
     note_en = models.TextField(_("note (English)"), blank=True)
 
-    objects = ReportedFigureManager()
+    all_objects = ReportedFigureManager()
+    objects = published(ReportedFigureManager)
     history = HistoricalRecords(excluded_fields=["usd_value"])
 
     class Meta:

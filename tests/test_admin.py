@@ -81,8 +81,10 @@ def test_staff_edit_is_recorded_and_can_be_seen(admin_client, loaded):
     response = admin_client.post(url, form)
     assert response.status_code == 302
     figure.refresh_from_db()
-    assert figure.value == 26
-    assert list(figure.history.values_list("value", flat=True)) == [26]
+    # Published, so the change waits: the dashboard keeps 25 until Daegu's CES 2019 is published.
+    assert (figure.value, figure.pending) == (25, {"value": "26"})
+    assert [(h.value, h.pending) for h in figure.history.all()] == [(25, {"value": "26"})]
+    assert 'value="26"' in admin_client.get(url).content.decode()
 
 
 def test_admin_form_shows_constraint_message(admin_client, loaded):
@@ -158,7 +160,8 @@ def test_staff_enter_a_new_ces_pavilion_with_its_figures_in_one_form(admin_clien
     response = admin_client.post(reverse("admin:delegations_pavilion_add"), form)
 
     assert response.status_code == 302, response.content.decode()[:2000]
-    pavilion = Pavilion.objects.get(edition=edition, slug="daegu")
+    pavilion = Pavilion.all_objects.get(edition=edition, slug="daegu")
+    assert not pavilion.published  # a draft until the city's CES is published
     figures = {
         f.metric: (f.value, f.currency, f.edition.year, f.region.slug, f.usd_value)
         for f in pavilion.figures.all()

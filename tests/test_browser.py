@@ -350,8 +350,8 @@ def choose(page, field_id, typed):
 
 def test_an_editor_enters_a_new_ces_and_sees_it_on_the_dashboard(site, browser):
     """An editor logs in, adds a company, enters CES 2025 with Daegu's pavilion from the edition
-    page, then the pavilion's figure and a contract, and finds them on the city page and in the
-    CSV exports."""
+    page, then the pavilion's figure and a contract, publishes Daegu's CES 2025, and finds them
+    on the city page and in the CSV exports (and not before publishing)."""
     from importlib import import_module
 
     from django.apps import apps
@@ -409,6 +409,15 @@ def test_an_editor_enters_a_new_ces_and_sees_it_on_the_dashboard(site, browser):
     assert page.problems == [], page.problems
 
     city = open_page(browser, site, "ko")
+    city.goto(site + "/cities/daegu/")
+    assert city.locator("table.results-table tr", has_text="CES 2025").count() == 0  # a draft
+
+    page.goto(site + "/admin/delegations/edition/")
+    page.get_by_role("link", name="2025", exact=True).click()
+    page.get_by_role("link", name="게시").click()
+    page.get_by_role("button", name="CES 2025 대구 게시").click()
+    assert page.locator(".messagelist").inner_text().startswith("CES 2025 대구 게시 완료")
+
     city.goto(site + "/cities/daegu/")
     row = city.locator("table.results-table tr", has_text="CES 2025")
     assert row.locator("td").first.inner_text().startswith("18")

@@ -32,6 +32,15 @@ def client(loaded):
     return client
 
 
+def publish_daegu_2024():
+    """What an editor does next: the rows of a file are drafts until the city's CES is
+    published."""
+    from companies.publishing import publish
+    from delegations.models import Edition, Region
+
+    publish(Edition.objects.get(year=2024), Region.objects.get(slug="daegu"))
+
+
 def csv_file(text):
     return SimpleUploadedFile("companies.csv", text.encode("utf-8"), content_type="text/csv")
 
@@ -94,6 +103,7 @@ def test_a_csv_of_companies_is_previewed_then_entered(client):
     assert not Company.objects.filter(name_ko="새로운기업").exists()  # a preview writes nothing
 
     assert confirm(client, preview).status_code == 302
+    publish_daegu_2024()
     pavilion = Pavilion.objects.get(edition__year=2024, slug="daegu")
     exhibits = {e.company.name_ko: e.showed_ko for e in pavilion.exhibits.select_related("company")}
     assert exhibits == {"에너캠프": "이동식 전기차 충전기", "새로운기업": "배송 로봇"}
@@ -153,6 +163,8 @@ def test_a_pavilions_contracts_come_from_a_file_too(client):
     preview = upload(client, file, kind="xlsx", url=url)
     assert "Confirm import" in preview.content.decode()
     assert confirm(client, preview, process).status_code == 302
+    assert not Contract.objects.filter(edition__year=2024, pavilion__slug="daegu").exists()
+    publish_daegu_2024()
 
     signed = {
         (c.company.name_ko, c.counterparty_ko): (
