@@ -8,7 +8,7 @@ The company page reads only `companies` and has its read there (`Company.objects
 """
 
 from django.db import models
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from companies.models import (
@@ -169,13 +169,14 @@ class CesQuerySet(models.QuerySet):
         )
         # A city is at this CES by a delegation, a pavilion, a figure, an agreement or an
         # award won by one of its companies.
+        city = OuterRef("pk")
         cities = list(
             Region.objects.at_ces().filter(
-                Q(delegations__edition=edition, delegations__published=True)
-                | Q(pavilions__edition=edition, pavilions__published=True)
-                | Q(figures__edition=edition, figures__published=True)
-                | Q(agreements__edition=edition, agreements__published=True)
-                | Q(companies__awards__edition=edition, companies__awards__published=True)
+                Exists(Delegation.objects.filter(region=city, edition=edition))
+                | Exists(Pavilion.objects.filter(region=city, edition=edition))
+                | Exists(ReportedFigure.objects.filter(region=city, edition=edition))
+                | Exists(Agreement.objects.filter(region=city, edition=edition))
+                | Exists(InnovationAward.objects.filter(company__region=city, edition=edition))
             )
         )
         return EditionPage(

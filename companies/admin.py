@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -13,7 +13,14 @@ from import_export.admin import ImportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from delegations import admin as delegations_admin
-from delegations.models import Edition, Pavilion, Region, Source
+from delegations.models import (
+    Delegation,
+    Edition,
+    Pavilion,
+    Region,
+    ReportedFigure,
+    Source,
+)
 
 from . import publishing
 from .models import Agreement, Company, Contract, Exhibit, InnovationAward
@@ -221,15 +228,17 @@ class EditionAdmin(delegations_admin.EditionAdmin):
         edition = self.get_object(request, object_id)
         if edition is None or not self.has_change_permission(request, edition):
             raise PermissionDenied
+        # The cities with any record of this CES, drafts included.
+        city = OuterRef("pk")
         cities = Region.objects.filter(
-            Q(delegations__edition=edition)
-            | Q(pavilions__edition=edition)
-            | Q(figures__edition=edition)
-            | Q(agreements__edition=edition)
-            | Q(companies__awards__edition=edition)
-            | Q(companies__exhibits__edition=edition)
-            | Q(companies__contracts__edition=edition)
-        ).distinct()
+            Exists(Delegation.all_objects.filter(region=city, edition=edition))
+            | Exists(Pavilion.all_objects.filter(region=city, edition=edition))
+            | Exists(ReportedFigure.all_objects.filter(region=city, edition=edition))
+            | Exists(Agreement.all_objects.filter(region=city, edition=edition))
+            | Exists(InnovationAward.all_objects.filter(company__region=city, edition=edition))
+            | Exists(Exhibit.all_objects.filter(company__region=city, edition=edition))
+            | Exists(Contract.all_objects.filter(company__region=city, edition=edition))
+        )
         if request.method == "POST":
             region = get_object_or_404(cities, pk=request.POST.get("region"))
             changed = publishing.publish(edition, region, request.user)

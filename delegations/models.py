@@ -184,15 +184,13 @@ class RegionQuerySet(models.QuerySet):
     def at_ces(self):
         """Cities that went to CES at least once (a published delegation, pavilion or figure):
         the home page's city choice and every chart's legend, in a fixed order."""
-        return (
-            self.filter(
-                Q(delegations__published=True)
-                | Q(pavilions__published=True)
-                | Q(figures__published=True)
-            )
-            .distinct()
-            .order_by("pk")
-        )
+        # EXISTS, not joins: OR-ed joins multiply a city's rows by one another.
+        city = OuterRef("pk")
+        return self.filter(
+            Exists(Delegation.objects.filter(region=city))
+            | Exists(Pavilion.objects.filter(region=city))
+            | Exists(ReportedFigure.objects.filter(region=city))
+        ).order_by("pk")
 
     def years_at_ces(self):
         """(city, year) for every CES these cities are on record at, by a delegation, a pavilion
