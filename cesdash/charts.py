@@ -1,6 +1,6 @@
-"""Plotly figures built from query results. Templates get each figure's JSON through
-`json_script`, and static/js/charts.js draws it: no inline script, so pages can run under a
-strict Content-Security-Policy.
+"""Plotly figures (plain dicts in plotly.js's schema) built from query results. Templates
+get each figure's JSON through `json_script`, and static/js/charts.js draws it: no inline
+script, so pages can run under a strict Content-Security-Policy.
 
 Every chart comes with the same data as a table, a one-sentence summary for screen readers, a
 title, an axis title saying what is counted, and a source line. One number format per chart:
@@ -10,11 +10,9 @@ every chart. charts.js draws a fixed-size copy of each chart for print, and the 
 the source line drawn in, for the PNG and SVG downloads.
 """
 
-import json
 import math
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,21 +22,30 @@ from delegations.models import HEADLINE_METRICS, MONEY_METRICS, Metric
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+# Figures are plain dicts in plotly.js's own schema: building them with plotly.graph_objects
+# took most of a page's time. This is the "none" template as plotly.py resolves it.
+NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
 FONT = "Noto Sans KR, Noto Sans CJK KR, Apple SD Gothic Neo, Malgun Gothic, sans-serif"
 
 
 def home_charts(page):
-    """The home page's charts: the chosen city's trend of every figure (the other cities can be
-    added from the legend), and the cities at the latest CES side by side."""
-    colours = city_colours(page.cities)
+    """The home page's charts: the chosen city's trend of every figure (the cities it is
+    compared with can be added from the legend), and those cities at its latest CES side by
+    side."""
+    colours = distinct_colours(page.compared, city_colours(page.cities))
     return {
         "trends": trend_charts(
-            page.results, page.cities, page.chart_years, colours, focus=page.city
+            page.results, page.compared, page.chart_years, colours, focus=page.city
         )
         if page.city
         else [],
         "comparison": comparison_chart(
-            "compare-companies", page.results, page.cities, Metric.COMPANIES, page.latest, colours
+            "compare-companies",
+            page.results,
+            page.compared,
+            Metric.COMPANIES,
+            page.city_latest,
+            colours,
         ),
     }
 
@@ -68,6 +75,19 @@ def city_colours(regions):
     """A fixed colour per city, by the order cities were entered (`colour_rank` on the city
     page), so it never changes between charts or pages."""
     return {r.pk: PALETTE[i % len(PALETTE)] for i, r in enumerate(sorted(regions, key=_pk))}
+
+
+def distinct_colours(regions, colours):
+    """Each of `regions` in its fixed colour where no region before it has taken that colour,
+    else in the first colour still free: a handful of cities compared never share one."""
+    taken, result = set(), {}
+    for region in regions:
+        colour = colours[region.pk]
+        if colour in taken:
+            colour = next((c for c in PALETTE if c not in taken), colour)
+        taken.add(colour)
+        result[region.pk] = colour
+    return result
 
 
 def _pk(region):
@@ -134,10 +154,6 @@ def results_csv(metric, cities=None, year=None):
     return f"{reverse('results')}?{urlencode({**query, '_export': 'csv'})}"
 
 
-def _figure_json(fig):
-    return json.loads(fig.to_json())
-
-
 def value_ticks(top, money):
     """Tick values from 0 past `top` in steps of 1, 2 or 5 × 10ⁿ (four or five of them), and
     their labels in the same format as the bars: 만/억 on a Korean page."""
@@ -152,8 +168,8 @@ def value_ticks(top, money):
 
 def _layout(fig, title, metric, top, height=340):
     values, labels = value_ticks(top, metric in MONEY_METRICS)
-    fig.update_layout(
-        template="none",
+    fig["layout"].update(
+        template=NO_TEMPLATE,
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         font={"family": FONT, "size": 12, "color": "#1d2733"},
         height=height,
@@ -188,7 +204,7 @@ def _top(totals):
 def trend_chart(dom_id, results, regions, metric, years, colours, focus):
     """A city-by-year bar chart of one figure; a year no source reports is left empty. Only
     `focus` is shown at first; the other cities are in the legend, to be added for comparison."""
-    fig = go.Figure()
+    fig = {"data": [], "layout": {}}
     sources = {}
     columns = []
     series = []
@@ -198,7 +214,7 @@ def trend_chart(dom_id, results, regions, metric, years, colours, focus):
         if not any(totals):
             continue
         shown = region.pk == focus.pk
-        fig.add_trace(
+        fig["data"].append(
             _bars(
                 totals,
                 list(years),
@@ -217,14 +233,14 @@ def trend_chart(dom_id, results, regions, metric, years, colours, focus):
         series.append(totals)
     title = metric_title(metric)
     _layout(fig, title, metric, top)
-    fig.update_xaxes(
+    fig["layout"]["xaxis"].update(
         type="linear", tickmode="linear", dtick=1, tickformat="d",
         range=[min(years, default=0) - 0.6, max(years, default=0) + 0.6],
     )  # fmt: skip
     return Chart(
         dom_id=dom_id,
         title=title,
-        figure=_figure_json(fig),
+        figure=fig,
         row_header="CES",
         columns=columns,
         rows=[
@@ -264,29 +280,37 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
     """Cities side by side at one CES; a city that reported nothing shows 'not reported'."""
     totals = [results.get(region.pk, year, metric) for region in regions]
     names = [region.name for region in regions]
-    fig = go.Figure(
-        _bars(
-            totals,
-            names,
-            [colours[r.pk] for r in regions],
-            hovertemplate="%{x}: %{customdata}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    for name, total in zip(names, totals, strict=True):
-        if total is None:
-            fig.add_annotation(
-                x=name, y=0, text=_("not reported"), showarrow=False, yshift=10,
-                font={"size": 11, "color": "#5b6673"},
-            )  # fmt: skip
-    sources = {t.source.pk: t.source for t in totals if t and t.source}
     title = _("%(figure)s at CES %(year)s") % {"figure": metric_title(metric), "year": year}
+    bars = _bars(
+        totals,
+        names,
+        [colours[r.pk] for r in regions],
+        hovertemplate="%{x}: %{customdata}<extra></extra>",
+        showlegend=False,
+    )
+    fig = {"data": [bars], "layout": {}}
+    _layout(fig, title, metric, _top(totals))
+    missing = [
+        {
+            "x": name,
+            "y": 0,
+            "text": _("not reported"),
+            "showarrow": False,
+            "yshift": 10,
+            "font": {"size": 11, "color": "#5b6673"},
+        }  # fmt: skip
+        for name, total in zip(names, totals, strict=True)
+        if total is None
+    ]
+    if missing:
+        fig["layout"]["annotations"] = missing
+    sources = {t.source.pk: t.source for t in totals if t and t.source}
     reported = [(n, t) for n, t in zip(names, totals, strict=True) if t]
     summary = "; ".join(f"{n} {t.display}" for n, t in reported)
     return Chart(
         dom_id=dom_id,
         title=title,
-        figure=_figure_json(_layout(fig, title, metric, _top(totals))),
+        figure=fig,
         row_header=_("City"),
         columns=[str(year)],
         rows=[{"label": n, "cells": [t]} for n, t in zip(names, totals, strict=True)],
@@ -302,7 +326,8 @@ def _bars(totals, x, colour, **options):
     """A bar per total, labelled with its figure and its marks; approximate figures hatched,
     previews (plans, not results) paler, and a gap with 'not reported' in the hover where there
     is no total."""
-    return go.Bar(
+    return dict(
+        type="bar",
         x=x,
         y=[t.chart_value if t else None for t in totals],
         marker={

@@ -54,19 +54,41 @@ def recorded_counts(agreements, awards, contracts):
     return rows
 
 
+# How many other cities the home page compares the chosen one with: as many as a chart can show
+# in colours a reader tells apart (charts.PALETTE has eight).
+COMPARED = 5
+
+
+def nearest_in_size(city, cities, year):
+    """The `COMPARED` cities of `cities` whose companies at CES `year` are nearest in number to
+    `city`'s; cities that reported no such count come last, in the order they were entered."""
+    sizes = {
+        row["region"]: row["value"]
+        for row in ReportedFigure.objects.filter(
+            edition__year=year, metric=Metric.COMPANIES
+        ).city_totals()
+    }
+    own = sizes.get(city.pk) or 0
+    others = [c for c in cities if c != city]
+    others.sort(key=lambda c: (sizes.get(c.pk) is None, abs((sizes.get(c.pk) or 0) - own), c.pk))
+    return others[:COMPARED]
+
+
 def year_span(years):
     """Every year from the first to the last, so a year with nothing on record is a gap."""
     return list(range(min(years), max(years) + 1)) if years else []
 
 
 class CityQuerySet(RegionQuerySet):
-    def for_home(self, slug=None):
-        """The home page (/, ?city=<slug>): the chosen city's latest CES against the last
-        earlier CES that reported each figure, every city's totals in every year for the trend
-        charts, and the cities side by side at the latest CES.
+    def for_home(self, slug=None, compare=()):
+        """The home page (/, ?city=<slug>&compare=<slug>...): the chosen city's latest CES
+        against the last earlier CES that reported each figure, and against a handful of other
+        cities there: those named in `compare`, else the nearest in size (companies exhibiting).
+        Only these cities' totals are read, whatever the number of cities on record; every city
+        at that CES is in the results table the page links to.
 
         Without `slug`, the city with the most CES years on record. An unknown `slug` raises
-        `DoesNotExist`.
+        `DoesNotExist`; unknown `compare` slugs are left out.
         """
         cities = list(self.at_ces())
         years_of = {}
@@ -78,21 +100,32 @@ class CityQuerySet(RegionQuerySet):
                 raise self.model.DoesNotExist(slug)
         else:
             city = max(cities, key=lambda c: (len(years_of.get(c.pk, ())), -c.pk), default=None)
+        city_latest = max(years_of.get(city.pk, ()), default=None) if city else None
+        at_latest = [c for c in cities if city_latest in years_of.get(c.pk, ())]
+        by_slug = {c.slug: c for c in at_latest if c != city}
+        picked = [by_slug[s] for s in dict.fromkeys(compare) if s in by_slug][:COMPARED]
+        others = picked or nearest_in_size(city, at_latest, city_latest)
+        compared = [city, *others] if city else []
+        ids = [c.pk for c in compared]
         results = Results.build(
-            ReportedFigure.objects.city_totals(),
+            ReportedFigure.objects.filter(region__in=ids).city_totals(),
             recorded_counts(
-                Agreement.objects.all(), InnovationAward.objects.all(), Contract.objects.all()
+                Agreement.objects.filter(region__in=ids),
+                InnovationAward.objects.filter(company__region__in=ids),
+                Contract.objects.filter(company__region__in=ids),
             ),
         )
         all_years = set().union(*years_of.values()) if years_of else set()
-        city_latest = max(years_of.get(city.pk, ()), default=None) if city else None
         return HomePage(
             cities=cities,
             city=city,
+            compared=compared,
+            picked=picked,
+            cities_at_latest=len(at_latest),
             latest=max(all_years, default=None),
             city_latest=city_latest,
             results=results,
-            chart_years=year_span(all_years),
+            chart_years=year_span(set().union(*(years_of.get(pk, ()) for pk in ids))),
             # What else is on record for the city's latest CES, so a city that reported no
             # figures still shows its pavilions and agreements.
             pavilions=Pavilion.objects.filter(

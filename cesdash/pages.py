@@ -8,6 +8,9 @@ language of the request.
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils.http import urlencode
+
 from cesdash.formatting import format_count, format_money
 from cesdash.totals import figure_marks
 from delegations.bilingual import localized
@@ -290,8 +293,11 @@ class Row:
 
 @dataclass
 class HomePage:
-    cities: list
+    cities: list  # every city on record at a CES: the city choice
     city: object
+    compared: list  # the city and the few it is compared with
+    picked: list  # ... those of them the reader chose (empty: the nearest in size)
+    cities_at_latest: int  # how many cities are on record at the city's latest CES
     latest: int | None
     city_latest: int | None
     results: object
@@ -308,8 +314,14 @@ class HomePage:
 
     @property
     def comparison(self):
-        """Every city at the latest CES."""
-        return [Row(self.results.cells(c.pk, self.latest), city=c) for c in self.cities]
+        """The compared cities at the chosen city's latest CES."""
+        return [Row(self.results.cells(c.pk, self.city_latest), city=c) for c in self.compared]
+
+    @property
+    def all_cities_url(self):
+        """Every city at that CES, a row each, in the paged results table."""
+        query = {"year": self.city_latest, "figure": "companies", "sort": "-value"}
+        return f"{reverse('results')}?{urlencode(query)}"
 
     def as_json(self):
         return {
@@ -318,7 +330,10 @@ class HomePage:
             "headline": [cell_json(cell) for cell in self.headline],
             "pavilions": [pavilion_ref(p) for p in self.pavilions],
             "agreements": [agreement_json(a) for a in self.agreements],
-            "cities": [city_json(c) for c in self.cities],
+            "compared_by": "choice" if self.picked else "nearest_in_size",
+            "cities": [city_json(c) for c in self.compared],
+            "cities_at_ces": self.cities_at_latest,
+            "all_cities_url": self.all_cities_url if self.city_latest else None,
             "trends": {
                 "years": self.chart_years,
                 "series": [
@@ -331,7 +346,7 @@ class HomePage:
                         ],
                     }
                     for metric in HEADLINE_METRICS
-                    for c in self.cities
+                    for c in self.compared
                     if any(self.results.series(c.pk, metric, self.chart_years))
                 ],
             },

@@ -6,7 +6,9 @@
 """
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, format_money
 from cesdash.totals import MARKS, figure_marks
@@ -60,3 +62,35 @@ def other_name(obj):
 def minutes(duration):
     """A timedelta in whole minutes (the login lockout's 15)."""
     return int(duration.total_seconds() // 60) if duration else 0
+
+
+@register.simple_tag
+def total(total):
+    """A city's total as every table and card shows it: the figure linked to the row of its
+    source, its marks, the source's own conversion and, for a sum, what was added up; or "not
+    reported". Built here rather than in an included template: a page with charts shows
+    hundreds of them."""
+    if not total:
+        return format_html('<span class="not-reported">{}</span>', _("not reported"))
+    href = reverse("source", args=[total.source.key])
+    if total.figure_id:
+        href += f"#figure-{total.figure_id}"
+    html = format_html(
+        '<a class="figure-link{}" href="{}" title="{}">{}</a>{}',
+        " approx" if total.approximate else "",
+        href,
+        _("Source: %(title)s") % {"title": total.source.title},
+        total.display,
+        mark_tags(total.marks),
+    )
+    if total.converted_display:
+        html += format_html(' <span class="converted">({})</span>', total.converted_display)
+    if total.is_sum:
+        html += format_html(' <span class="scope-parts">= {}</span>', total.scope_display)
+    return html
+
+
+def mark_tags(marks):
+    return format_html_join(
+        "", '<sup class="mark" title="{}">{}</sup>', ((meaning, mark) for mark, meaning in marks)
+    )
