@@ -8,7 +8,7 @@ The company page reads only `companies` and has its read there (`Company.objects
 """
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from companies.models import (
@@ -34,24 +34,31 @@ from delegations.models import (
 )
 from delegations.subqueries import count_of, sum_of
 
-from .pages import CityPage, EditionPage, HomePage, PavilionPage
+from .pages import CityPage, EditionPage, HomePage, PavilionPage, Preview
 from .totals import Results
 
 
 def recorded_counts(agreements, awards, contracts):
     """(city id, year, metric, count) of the itemised records beside the reported totals: the
     agreements signed (MOUs), the companies from the city that won an award (award winners) and
-    the contracts its companies signed (contract value)."""
-    rows = [(r["region"], r["year"], Metric.MOUS, r["signed"]) for r in agreements.signed_by_city()]
-    rows += [
-        (r["company__region"], r["year"], Metric.AWARD_WINNERS, r["winners"])
-        for r in awards.winners_by_city()
+    the contracts its companies signed (contract value). One query: the three counts UNION ALL."""
+    counts = [
+        query.annotate(metric=Value(str(metric))).values_list(*fields)
+        for query, metric, fields in (
+            (agreements.signed_by_city(), Metric.MOUS, ("region", "year", "metric", "signed")),
+            (
+                awards.winners_by_city(),
+                Metric.AWARD_WINNERS,
+                ("company__region", "year", "metric", "winners"),
+            ),
+            (
+                contracts.signed_by_city(),
+                Metric.CONTRACT_VALUE,
+                ("company__region", "year", "metric", "signed"),
+            ),
+        )
     ]
-    rows += [
-        (r["company__region"], r["year"], Metric.CONTRACT_VALUE, r["signed"])
-        for r in contracts.signed_by_city()
-    ]
-    return rows
+    return list(counts[0].union(*counts[1:], all=True).order_by())
 
 
 # How many other cities the home page compares the chosen one with: as many as a chart can show
@@ -72,6 +79,39 @@ def nearest_in_size(city, cities, year):
     others = [c for c in cities if c != city]
     others.sort(key=lambda c: (sizes.get(c.pk) is None, abs((sizes.get(c.pk) or 0) - own), c.pk))
     return others[:COMPARED]
+
+
+# How many cities the edition page shows side by side: the biggest, when there are more.
+CITIES_SHOWN = 12
+
+
+def companies_at(edition):
+    """A city's companies exhibiting at `edition`, for ranking cities by size: its city-wide
+    figure, else its pavilions' figures added up (NULL where none is reported)."""
+    figures = ReportedFigure.objects.filter(
+        region=OuterRef("pk"), edition=edition, metric=Metric.COMPANIES
+    ).order_by()
+    return Coalesce(
+        Subquery(figures.filter(pavilion__isnull=True).values("value")[:1]),
+        Subquery(
+            figures.filter(pavilion__isnull=False)
+            .values("region")
+            .annotate(total=Sum("value"))
+            .values("total")
+        ),
+    )
+
+
+def preview(queryset, whole=None):
+    """The first `Preview.SIZE` rows of `queryset`, with how many there are in all (of `whole`,
+    a plain queryset of the same rows, where `queryset` aggregates), in one query.
+
+    The count is an uncorrelated subquery, which the database runs once; a window count would
+    make it join and sort every row before the LIMIT."""
+    whole = queryset if whole is None else whole
+    count = Subquery(whole.order_by().values(rows=Func(F("pk"), function="COUNT")))
+    rows = list(queryset.annotate(on_record=count)[: Preview.SIZE])
+    return Preview(rows, rows[0].on_record if rows else 0)
 
 
 def year_span(years):
@@ -184,9 +224,11 @@ class City(Region):
 
 class CesQuerySet(models.QuerySet):
     def for_edition_page(self, year):
-        """The edition page (/editions/<year>/): the cities side by side, every pavilion,
-        delegation, named company, award and agreement of one CES, and the CES before and
-        after it."""
+        """The edition page (/editions/<year>/): a summary of one CES, bounded whatever the
+        number of cities: the biggest cities side by side (all of them where they are few), and
+        the first of its pavilions, delegations, named companies, awards and agreements, each
+        with how many are on record in all, which the page links to in the tables; and the CES
+        before and after it."""
         neighbour = Edition.objects.order_by()
         edition = (
             self.select_related("source")
@@ -204,41 +246,67 @@ class CesQuerySet(models.QuerySet):
         # award won by one of its companies.
         city = OuterRef("pk")
         cities = list(
-            Region.objects.at_ces().filter(
+            Region.objects.at_ces()
+            .filter(
                 Exists(Delegation.objects.filter(region=city, edition=edition))
                 | Exists(Pavilion.objects.filter(region=city, edition=edition))
                 | Exists(ReportedFigure.objects.filter(region=city, edition=edition))
                 | Exists(Agreement.objects.filter(region=city, edition=edition))
                 | Exists(InnovationAward.objects.filter(company__region=city, edition=edition))
             )
+            .annotate(companies_exhibiting=companies_at(edition))
         )
+        shown = cities
+        if len(cities) > CITIES_SHOWN:
+            shown = sorted(
+                cities,
+                key=lambda c: (
+                    c.companies_exhibiting is None,
+                    -(c.companies_exhibiting or 0),
+                    c.pk,
+                ),
+            )
+            shown = shown[:CITIES_SHOWN]
+        ids = [c.pk for c in shown]
         return EditionPage(
             edition=edition,
-            cities=cities,
+            cities=shown,
+            cities_on_record=len(cities),
             # Every year of these cities, so each total keeps the earlier ones it is shown
             # against (a window over one year's rows would see none).
             results=Results.build(
-                ReportedFigure.objects.filter(region__in=cities).city_totals(),
+                ReportedFigure.objects.filter(region__in=ids).city_totals(),
                 recorded_counts(
-                    Agreement.objects.filter(edition=edition),
-                    InnovationAward.objects.filter(edition=edition),
-                    Contract.objects.filter(edition=edition),
+                    Agreement.objects.filter(edition=edition, region__in=ids),
+                    InnovationAward.objects.filter(edition=edition, company__region__in=ids),
+                    Contract.objects.filter(edition=edition, company__region__in=ids),
                 ),
             ),
-            pavilions=list(PavilionResults.objects.for_pavilions_table().filter(edition=edition)),
-            delegations=list(
-                Delegation.objects.filter(edition=edition).select_related(
-                    "edition", "region", "source", "leader_source"
+            pavilions=preview(
+                PavilionResults.objects.for_pavilions_table()
+                .filter(edition=edition)
+                .order_by(F("companies").desc(nulls_last=True), "pk"),
+                Pavilion.objects.filter(edition=edition),
+            ),
+            delegations=preview(
+                Delegation.objects.filter(edition=edition)
+                .select_related("edition", "region", "source", "leader_source")
+                .order_by("region")
+            ),
+            agreements=preview(
+                Agreement.objects.filter(edition=edition).select_related(
+                    "edition", "region", "company", "source"
                 )
             ),
-            agreements=Agreement.objects.filter(edition=edition).select_related(
-                "edition", "region", "company", "source"
+            awards=preview(
+                InnovationAward.objects.filter(edition=edition).select_related(
+                    "edition", "company__region", "source"
+                )
             ),
-            awards=InnovationAward.objects.filter(edition=edition).select_related(
-                "edition", "company__region", "source"
-            ),
-            exhibits=Exhibit.objects.filter(edition=edition).select_related(
-                "edition", "company", "pavilion__edition", "source"
+            exhibits=preview(
+                Exhibit.objects.filter(edition=edition).select_related(
+                    "edition", "company", "pavilion__edition", "source"
+                )
             ),
         )
 

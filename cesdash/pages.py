@@ -389,15 +389,45 @@ class CityPage:
 
 
 @dataclass
+class Preview:
+    """The first rows of a list that may be long, and how many it has in all: what a page
+    shows of it before linking to the table with every row."""
+
+    SIZE = 10
+
+    rows: list
+    on_record: int
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    @property
+    def more(self):
+        """How many are not shown."""
+        return self.on_record - len(self.rows)
+
+
+def edition_table_url(name, year, **query):
+    return f"{reverse(name)}?{urlencode({'year': year, **query})}"
+
+
+@dataclass
 class EditionPage:
     edition: object
-    cities: list
+    cities: list  # the cities shown side by side: all, or the biggest where there are many
+    cities_on_record: int
     results: object
-    pavilions: object
-    delegations: object
-    agreements: object
-    awards: object
-    exhibits: object
+    pavilions: Preview
+    delegations: Preview
+    agreements: Preview
+    awards: Preview
+    exhibits: Preview
 
     @property
     def comparison(self):
@@ -408,8 +438,30 @@ class EditionPage:
             for c in self.cities
         ]
 
+    @property
+    def tables(self):
+        """Where every row of each list is: the tables, filtered to this CES."""
+        year = self.edition.year
+        return {
+            "cities": edition_table_url("results", year, figure="companies", sort="-value"),
+            "pavilions": edition_table_url("pavilions", year, sort="-companies"),
+            "exhibits": edition_table_url("exhibits", year),
+            "awards": edition_table_url("awards", year),
+            "agreements": edition_table_url("agreements", year),
+            "contracts": edition_table_url("contracts", year),
+        }
+
     def as_json(self):
         e = self.edition
+        tables = self.tables
+        on_record = {
+            "cities": self.cities_on_record,
+            "pavilions": self.pavilions.on_record,
+            "delegations": self.delegations.on_record,
+            "exhibits": self.exhibits.on_record,
+            "awards": self.awards.on_record,
+            "agreements": self.agreements.on_record,
+        }
         return {
             "year": e.year,
             "starts_on": e.starts_on,
@@ -420,6 +472,12 @@ class EditionPage:
             "source": source_ref(e.source),
             "previous_year": e.previous_year,
             "next_year": e.next_year,
+            # How many of each are on record, and the table with all of them: the lists below
+            # hold the first few only where there are more.
+            "on_record": {
+                name: {"count": count, "table": tables.get(name)}
+                for name, count in on_record.items()
+            },
             "cities": [row.as_json() for row in self.comparison],
             "pavilions": [pavilion_row_json(p) for p in self.pavilions],
             "delegations": [delegation_json(d) for d in self.delegations],

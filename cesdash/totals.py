@@ -1,7 +1,7 @@
 """A city's totals at each CES, as the home, city and edition pages show them.
 
-The database does the work (`ReportedFigure.objects.city_totals()`: which scope wins, the sums,
-the same figure at the last earlier CES that reported it); this module wraps each row so a page
+The database does the work (`ReportedFigure.objects.city_totals()`: which scope wins, the
+sums); this module finds the earlier total each one is shown against, wraps each row so a page
 can show it in its language, and puts the itemised records counted for the same city and year
 beside it.
 """
@@ -35,12 +35,15 @@ def figure_marks(**flags):
     return [MARKS[flag] for flag in MARKS if flags.get(flag)]
 
 
-def scope_parts(row, prefix=""):
-    """(kind, pavilions, value) of each kind of pavilion a `city_totals()` row adds up."""
+def scope_parts(row, counts_only=False):
+    """(kind, pavilions, value) of each kind of pavilion a `city_totals()` row adds up; with
+    `counts_only`, (kind, pavilions): the scope a change is computed within."""
     return tuple(
-        (kind, row[f"{prefix}{kind}_pavilions"], row[f"{prefix}{kind}_value"])
+        (kind, row[f"{kind}_pavilions"])
+        if counts_only
+        else (kind, row[f"{kind}_pavilions"], row[f"{kind}_value"])
         for kind in Pavilion.Kind
-        if row[f"{prefix}{kind}_pavilions"]
+        if row[f"{kind}_pavilions"]
     )
 
 
@@ -66,22 +69,9 @@ class Total:
     like: "Total | None" = None  # ... at the last earlier CES whose total has the same scope
 
     @classmethod
-    def from_row(cls, row, sources):
-        """A row of `city_totals()`, its source looked up in `sources` (by key)."""
-
-        def earlier(prefix, parts=()):
-            if row[f"{prefix}year"] is None:
-                return None
-            return cls(
-                metric=row["metric"],
-                year=row[f"{prefix}year"],
-                value=row[f"{prefix}value"],
-                currency=row[f"{prefix}currency"] or "",
-                usd=row[f"{prefix}usd"],
-                approximate=bool(row[f"{prefix}approximate"]),
-                parts=parts,
-            )
-
+    def from_row(cls, row, sources, previous=None, like=None):
+        """A row of `city_totals()`, its source looked up in `sources` (by key), with the
+        earlier totals it is shown against."""
         return cls(
             metric=row["metric"],
             year=row["year"],
@@ -96,8 +86,21 @@ class Total:
             source=sources.get(row["source_key"]),
             figure_id=row["first_figure"] if row["figures"] == 1 else None,
             parts=scope_parts(row),
-            previous=earlier("previous_", scope_parts(row, "previous_")),
-            like=earlier("like_", scope_parts(row, "like_")),
+            previous=previous,
+            like=like,
+        )
+
+    @property
+    def as_earlier(self):
+        """This total as a later one is shown against it: its figure and scope."""
+        return Total(
+            metric=self.metric,
+            year=self.year,
+            value=self.value,
+            currency=self.currency,
+            usd=self.usd,
+            approximate=self.approximate,
+            parts=self.parts,
         )
 
     @property
@@ -227,15 +230,24 @@ class Results:
 
     @classmethod
     def build(cls, total_rows, recorded_rows):
-        """From `city_totals()` rows and (city id, year, metric, count) tuples."""
+        """From `city_totals()` rows and (city id, year, metric, count) tuples.
+
+        Each total gets the same figure at the last earlier CES that reported it (`previous`),
+        never a year that reported nothing, which would be a fake change from 0; and at the
+        last earlier CES whose total has the same scope (`like`: the whole delegation, or the
+        same kinds of pavilion), the only one a change may be computed against.
+        """
         total_rows = list(total_rows)
         sources = Source.objects.in_bulk(
             {row["source_key"] for row in total_rows}, field_name="key"
         )
-        totals = {
-            (row["region"], row["year"], row["metric"]): Total.from_row(row, sources)
-            for row in total_rows
-        }
+        totals, previous, like = {}, {}, {}
+        for row in sorted(total_rows, key=lambda r: (r["region"], r["metric"], r["year"])):
+            figure = (row["region"], row["metric"])
+            scope = (*figure, scope_parts(row, counts_only=True))
+            total = Total.from_row(row, sources, previous.get(figure), like.get(scope))
+            totals[row["region"], row["year"], row["metric"]] = total
+            previous[figure] = like[scope] = total.as_earlier
         recorded = {(city, year, metric): n for city, year, metric, n in recorded_rows}
         return cls(totals, recorded)
 

@@ -14,7 +14,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, When
-from django.db.models.functions import Lag
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import formats
@@ -637,8 +636,7 @@ HEADLINE_METRICS = [
 class ReportedFigureQuerySet(models.QuerySet):
     def city_totals(self):
         """One row per city, CES and figure: the totals of the home, city and edition pages, of
-        their charts and of the results table (/results/), with the same figure at the last
-        earlier CES that reported it.
+        their charts and of the results table (/results/).
 
         A city-wide figure (no pavilion) is the source's own total and wins; where there is none,
         the city's pavilions are added up: `<kind>_pavilions` says how many of each kind and
@@ -646,10 +644,9 @@ class ReportedFigureQuerySet(models.QuerySet):
         added only in one currency (`value` is NULL across currencies) and in USD only when every
         figure has a USD value.
 
-        `previous_*` come from the last earlier CES with a total for the same figure, never from
-        a year that reported nothing, which would be a fake change from 0; `like_*` from the last
-        earlier CES whose total has the same scope (the whole delegation, or the same kinds of
-        pavilion), the only one a change may be computed against.
+        The earlier totals each is shown against are found from these rows by
+        `cesdash.totals.Results.build`: window functions over the grouped rows took most of
+        the time of a page.
         """
         city_wide = ReportedFigure.objects.filter(
             edition=OuterRef("edition"),
@@ -703,22 +700,7 @@ class ReportedFigureQuerySet(models.QuerySet):
                 ),
             )
         )
-        scope = [F(f"{kind}_pavilions") for kind in Pavilion.Kind]
-        windows = {
-            "previous": [F("region"), F("metric")],
-            "like": [F("region"), F("metric"), *scope],
-        }
-        carried = ["year", "value", "currency", "usd", "approximate"]
-        carried += [f"{kind}_{part}" for part in ("pavilions", "value") for kind in Pavilion.Kind]
-        return rows.annotate(
-            **{
-                f"{window}_{column}": models.Window(
-                    Lag(column), partition_by=partition, order_by=F("year").asc()
-                )
-                for window, partition in windows.items()
-                for column in carried
-            }
-        ).order_by("region", "year", "metric")
+        return rows.order_by("region", "year", "metric")
 
 
 class ReportedFigureManager(models.Manager.from_queryset(ReportedFigureQuerySet)):
