@@ -21,6 +21,7 @@ from delegations.models import (
     Pavilion,
     Region,
     ReportedFigure,
+    Source,
 )
 
 SEARCH_MAX_LENGTH = 100
@@ -46,6 +47,18 @@ def city_filter(field_name="region", **kwargs):
         to_field_name="slug",
         queryset=Region.objects.at_ces(),
         label=_("City"),
+        empty_label=_("All"),
+        **kwargs,
+    )
+
+
+def source_filter(**kwargs):
+    """`?source=<key>`: the records taken from one article (the source page links here)."""
+    return django_filters.ModelChoiceFilter(
+        field_name="source",
+        to_field_name="key",
+        queryset=Source.objects.order_by("key"),
+        label=_("Source"),
         empty_label=_("All"),
         **kwargs,
     )
@@ -106,6 +119,7 @@ class TableFilterSet(django_filters.FilterSet):
 
 class PavilionFilter(TableFilterSet):
     year = year_filter()
+    source = source_filter()
     city = city_filter()
 
     search_fields = ("name_ko", "name_en", "region__name_ko", "region__name_en")
@@ -117,6 +131,7 @@ class PavilionFilter(TableFilterSet):
 
 class AgreementFilter(TableFilterSet):
     year = year_filter()
+    source = source_filter()
     city = city_filter()
     kind = django_filters.ChoiceFilter(
         label=_("Kind of agreement"), choices=Agreement.Kind.choices, empty_label=_("All")
@@ -194,6 +209,7 @@ class ParticipationFilter(CompanyFilter):
 
 class ExhibitFilter(TableFilterSet):
     year = year_filter()
+    source = source_filter()
     city = city_filter(
         field_name="pavilion__region", help_text=_("The city whose pavilion it was.")
     )
@@ -215,6 +231,7 @@ class ExhibitFilter(TableFilterSet):
 
 class ContractFilter(TableFilterSet):
     year = year_filter()
+    source = source_filter()
     city = city_filter(
         field_name="pavilion__region", help_text=_("The city whose pavilion it was.")
     )
@@ -238,6 +255,7 @@ class ContractFilter(TableFilterSet):
 
 class AwardFilter(TableFilterSet):
     year = year_filter()
+    source = source_filter()
     city = city_filter(
         method="exhibited_with",
         help_text=_("The city whose pavilion the company exhibited in that year."),

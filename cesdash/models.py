@@ -8,7 +8,18 @@ The company page reads only `companies` and has its read there (`Company.objects
 """
 
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Prefetch, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from companies.models import (
@@ -34,7 +45,7 @@ from delegations.models import (
 )
 from delegations.subqueries import count_of, sum_of
 
-from .pages import CityPage, EditionPage, HomePage, PavilionPage, Preview
+from .pages import CityPage, EditionPage, HomePage, PavilionPage, Preview, SourcePage
 from .totals import Results
 
 
@@ -102,7 +113,11 @@ def companies_at(edition):
     )
 
 
-def preview(queryset, whole=None):
+# How many of an article's figures its page lists (the real articles state a few dozen).
+FIGURES_SHOWN = 100
+
+
+def preview(queryset, whole=None, size=None):
     """The first `Preview.SIZE` rows of `queryset`, with how many there are in all (of `whole`,
     a plain queryset of the same rows, where `queryset` aggregates), in one query.
 
@@ -110,7 +125,7 @@ def preview(queryset, whole=None):
     make it join and sort every row before the LIMIT."""
     whole = queryset if whole is None else whole
     count = Subquery(whole.order_by().values(rows=Func(F("pk"), function="COUNT")))
-    rows = list(queryset.annotate(on_record=count)[: Preview.SIZE])
+    rows = list(queryset.annotate(on_record=count)[: size or Preview.SIZE])
     return Preview(rows, rows[0].on_record if rows else 0)
 
 
@@ -402,37 +417,62 @@ class SourceRecordsQuerySet(models.QuerySet):
             dated=Coalesce("published_on", "placed_on"),
         ).order_by(F("dated").desc(nulls_last=True), "key")
 
-    def for_source_page(self, key):
-        """The source page (/sources/<key>/): one article and every figure and record taken
-        from it, each row with the anchor the other pages link to."""
-        return self.prefetch_related(
-            Prefetch(
-                "figures",
-                ReportedFigure.objects.select_related("edition", "region", "pavilion__edition"),
+    def for_source_page(self, key, figure=None):
+        """The source page (/sources/<key>/): one article and what is taken from it, bounded
+        whatever the article holds: its first `FIGURES_SHOWN` figures, each row with the anchor
+        the other pages link to (the figure a link names, `figure`, always among them), and the
+        first of each kind of record, with how many there are in all and the table that lists
+        them."""
+        source = self.get(key=key)
+        figures = ReportedFigure.objects.filter(source=source)
+        first = [Case(When(pk=figure, then=0), default=1)] if figure else []
+        return SourcePage(
+            source=source,
+            figures=preview(
+                figures.select_related("edition", "region", "pavilion__edition", "source").order_by(
+                    *first, "-edition__year", "region", "pavilion", "metric"
+                ),
+                size=FIGURES_SHOWN,
             ),
-            Prefetch(
-                "regional_counts",
-                RegionalCompanyCount.objects.select_related("pavilion__edition", "region"),
+            regional_counts=preview(
+                RegionalCompanyCount.objects.filter(source=source).select_related(
+                    "pavilion__edition", "region"
+                )
             ),
-            Prefetch("pavilions", Pavilion.objects.select_related("edition", "region")),
-            Prefetch(
-                "delegations",
-                Delegation.objects.select_related("edition", "region", "leader_source"),
+            pavilions=preview(
+                Pavilion.objects.filter(source=source).select_related("edition", "region")
             ),
-            Prefetch(
-                "led_delegations",
-                Delegation.objects.select_related("edition", "region", "leader_source", "source"),
+            delegations=preview(
+                Delegation.objects.filter(source=source).select_related(
+                    "edition", "region", "leader_source", "source"
+                )
             ),
-            Prefetch(
-                "agreements", Agreement.objects.select_related("edition", "region", "company")
+            led_delegations=preview(
+                Delegation.objects.filter(leader_source=source).select_related(
+                    "edition", "region", "leader_source", "source"
+                )
             ),
-            Prefetch("contracts", Contract.objects.select_related("edition", "company")),
-            Prefetch("awards", InnovationAward.objects.select_related("edition", "company")),
-            Prefetch(
-                "exhibits",
-                Exhibit.objects.select_related("edition", "company", "pavilion__edition"),
+            agreements=preview(
+                Agreement.objects.filter(source=source).select_related(
+                    "edition", "region", "company", "source"
+                )
             ),
-        ).get(key=key)
+            contracts=preview(
+                Contract.objects.filter(source=source).select_related(
+                    "edition", "company", "source"
+                )
+            ),
+            awards=preview(
+                InnovationAward.objects.filter(source=source).select_related(
+                    "edition", "company", "source"
+                )
+            ),
+            exhibits=preview(
+                Exhibit.objects.filter(source=source).select_related(
+                    "edition", "company", "pavilion__edition", "source"
+                )
+            ),
+        )
 
 
 class SourceRecords(Source):

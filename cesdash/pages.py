@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, format_money
 from cesdash.totals import figure_marks
@@ -59,6 +60,12 @@ def source_ref(source):
         "publisher": source.publisher or None,
         "url": url(source),
     }
+
+
+def figure_url(source, figure_id):
+    """The row of the source page that states a figure: named in the query too, so the page
+    lists it however many figures the article states."""
+    return f"{url(source)}?figure={figure_id}#figure-{figure_id}"
 
 
 def metric_label(metric):
@@ -116,7 +123,7 @@ def total_json(total):
         "scope": scope_json(total),
         "source": source_ref(total.source),
         # The row of the source page that states the figure, where one figure is behind it.
-        "figure_url": f"{url(total.source)}#figure-{total.figure_id}" if total.figure_id else None,
+        "figure_url": figure_url(total.source, total.figure_id) if total.figure_id else None,
         "display": total.display,
         "previous": earlier_json(total.previous),
         "like": earlier_json(total.like),
@@ -530,34 +537,89 @@ def source_list_json(sources):
     }
 
 
-def source_json(source):
-    return {
-        **source_ref(source),
-        "published_on": source.published_on,
-        **bilingual(source, "date_note"),
-        "language": source.language,
-        "original_url": source.url or None,
-        "archived_copy": source.seed_file or None,
-        **bilingual(source, "summary"),
-        "figures": [figure_json(f) for f in source.figures.all()],
-        "companies_by_region": [
-            {
-                "year": c.pavilion.edition.year,
-                "pavilion": pavilion_ref(c.pavilion),
-                "region": city_json(c.region),
-                "companies": c.companies,
-                "approximate": c.approximate,
-            }
-            for c in source.regional_counts.all()
-        ],
-        "pavilions": [pavilion_ref(p) for p in source.pavilions.all()],
-        "delegations": [delegation_json(d) for d in source.delegations.all()],
-        "delegation_leaders": [delegation_json(d) for d in source.led_delegations.all()],
-        "exhibits": [exhibit_json(e) for e in source.exhibits.all()],
-        "contracts": [contract_json(c) for c in source.contracts.all()],
-        "agreements": [agreement_json(a) for a in source.agreements.all()],
-        "awards": [award_json(a) for a in source.awards.all()],
-    }
+@dataclass
+class SourcePage:
+    source: object
+    figures: Preview
+    regional_counts: Preview
+    pavilions: Preview
+    delegations: Preview
+    led_delegations: Preview
+    agreements: Preview
+    contracts: Preview
+    awards: Preview
+    exhibits: Preview
+
+    @property
+    def tables(self):
+        """The tables that list every record of a kind taken from the article."""
+        query = urlencode({"source": self.source.key})
+        return {
+            name: f"{reverse(name)}?{query}"
+            for name in ("pavilions", "exhibits", "contracts", "agreements", "awards")
+        }
+
+    @property
+    def record_lists(self):
+        """(label, records, table) of every kind of record, for the page's list."""
+        tables = self.tables
+        return [
+            (_("Pavilion"), self.pavilions, tables["pavilions"]),
+            (_("Delegation"), self.delegations, ""),
+            (_("Delegation leader"), self.led_delegations, ""),
+            (_("Exhibit"), self.exhibits, tables["exhibits"]),
+            (_("Contract"), self.contracts, tables["contracts"]),
+            (_("Agreement"), self.agreements, tables["agreements"]),
+            (_("Innovation Award"), self.awards, tables["awards"]),
+        ]
+
+    def as_json(self):
+        source = self.source
+        lists = {
+            "figures": self.figures,
+            "companies_by_region": self.regional_counts,
+            "pavilions": self.pavilions,
+            "delegations": self.delegations,
+            "delegation_leaders": self.led_delegations,
+            "exhibits": self.exhibits,
+            "contracts": self.contracts,
+            "agreements": self.agreements,
+            "awards": self.awards,
+        }
+        tables = self.tables
+        return {
+            **source_ref(source),
+            "published_on": source.published_on,
+            **bilingual(source, "date_note"),
+            "language": source.language,
+            "original_url": source.url or None,
+            "archived_copy": source.seed_file or None,
+            **bilingual(source, "summary"),
+            # How many of each are taken from the article, and the table with all of them: the
+            # lists below hold the first ones only where there are more.
+            "on_record": {
+                name: {"count": rows.on_record, "table": tables.get(name)}
+                for name, rows in lists.items()
+            },
+            "figures": [figure_json(f) for f in self.figures],
+            "companies_by_region": [
+                {
+                    "year": c.pavilion.edition.year,
+                    "pavilion": pavilion_ref(c.pavilion),
+                    "region": city_json(c.region),
+                    "companies": c.companies,
+                    "approximate": c.approximate,
+                }
+                for c in self.regional_counts
+            ],
+            "pavilions": [pavilion_ref(p) for p in self.pavilions],
+            "delegations": [delegation_json(d) for d in self.delegations],
+            "delegation_leaders": [delegation_json(d) for d in self.led_delegations],
+            "exhibits": [exhibit_json(e) for e in self.exhibits],
+            "contracts": [contract_json(c) for c in self.contracts],
+            "agreements": [agreement_json(a) for a in self.agreements],
+            "awards": [award_json(a) for a in self.awards],
+        }
 
 
 def company_json(company):

@@ -114,10 +114,12 @@ def source_list(request, as_json=False):
 
 
 def source(request, key, as_json=False):
-    """One article and every figure and record taken from it."""
-    source = found(SourceRecords.objects.for_source_page, key)
-    data = partial(pages.source_json, source)
-    return respond(request, "pages/source.html", {"source": source}, data, as_json)
+    """One article and the figures and records taken from it (`?figure=<id>`: one of them)."""
+    figure = request.GET.get("figure", "")
+    figure = int(figure) if figure.isascii() and figure.isdigit() and len(figure) < 19 else None
+    page = found(SourceRecords.objects.for_source_page, key, figure)
+    context = {"page": page, "source": page.source}
+    return respond(request, "pages/source.html", context, page.as_json, as_json)
 
 
 def healthz(request):

@@ -91,7 +91,7 @@ def test_a_figure_reported_once_is_not_charted_as_a_trend(client, world):
 def test_every_figure_links_to_its_source(client, world):
     html = client.get("/", headers={"accept-language": "en"}).content.decode()
     figure = world["p24"].figures.get(metric="companies")
-    assert f'href="/sources/{figure.source.key}/#figure-{figure.pk}"' in html
+    assert f'href="/sources/{figure.source.key}/?figure={figure.pk}#figure-{figure.pk}"' in html
     source_page = client.get(f"/sources/{figure.source.key}/").content.decode()
     assert f'id="figure-{figure.pk}"' in source_page
 

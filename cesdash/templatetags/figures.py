@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, format_money
+from cesdash.pages import figure_url
 from cesdash.totals import MARKS, figure_marks
 from delegations.bilingual import language_order, localized
 
@@ -74,7 +75,7 @@ def total(total):
         return format_html('<span class="not-reported">{}</span>', _("not reported"))
     href = reverse("source", args=[total.source.key])
     if total.figure_id:
-        href += f"#figure-{total.figure_id}"
+        href = figure_url(total.source, total.figure_id)
     html = format_html(
         '<a class="figure-link{}" href="{}" title="{}">{}</a>{}',
         " approx" if total.approximate else "",
