@@ -110,7 +110,10 @@ def keys(table):
 def value_rows(table):
     """Yield the table's rows, in its order, as lists of raw values, in batches of records."""
     getters = [cell_getter(table, column) for column in export_columns(table)]
+    prepare = getattr(table, "prepare_records", None)  # cells read for a batch at a time
     for batch in record_batches(table.data.data):
+        if prepare:
+            prepare(batch)
         yield [[get(record) for get in getters] for record in batch]
 
 

@@ -13,7 +13,15 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward, took_part
+from companies.models import (
+    Agreement,
+    Company,
+    Contract,
+    Exhibit,
+    InnovationAward,
+    ces_on_record,
+    took_part,
+)
 from delegations.models import (
     HEADLINE_METRICS,
     Currency,
@@ -204,7 +212,8 @@ class ParticipationFilter(CompanyFilter):
     )
 
     def came_back(self, queryset, name, value):
-        return queryset.filter(years__gte=2) if value else queryset.filter(years__lt=2)
+        queryset = queryset.alias(ces_count=ces_on_record())
+        return queryset.filter(ces_count__gte=2) if value else queryset.filter(ces_count__lt=2)
 
 
 class ExhibitFilter(TableFilterSet):

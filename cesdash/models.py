@@ -193,7 +193,8 @@ class CityQuerySet(RegionQuerySet):
 
     def for_city_page(self, slug):
         """The city page (/cities/<slug>/): its totals year by year with the itemised counts
-        beside them, trends, delegations, pavilions, companies, awards and agreements."""
+        beside them, trends, delegations and pavilions (one a CES at most), and the first of
+        its companies, awards and agreements with how many there are in all."""
         city = self.select_related("parent").get(slug=slug)
         results = Results.build(
             ReportedFigure.objects.filter(region=city).city_totals(),
@@ -213,17 +214,21 @@ class CityQuerySet(RegionQuerySet):
             chart_years=year_span(on_record),
             colour_rank=Region.objects.at_ces().filter(pk__lt=city.pk).count(),
             delegations=Delegation.objects.filter(region=city)
-            .select_related("edition", "source", "leader_source")
+            .select_related("edition", "region", "source", "leader_source")
             .order_by("-edition__year"),
             pavilions=PavilionResults.objects.for_pavilions_table().filter(region=city),
-            companies=Company.objects.public()
-            .filter(region=city)
-            .order_by(*localized_fields("name")),
-            agreements=Agreement.objects.filter(region=city).select_related(
-                "edition", "region", "company", "source"
+            companies=preview(
+                Company.objects.public().filter(region=city).order_by(*localized_fields("name"))
             ),
-            awards=InnovationAward.objects.filter(company__region=city).select_related(
-                "company__region", "edition", "source"
+            agreements=preview(
+                Agreement.objects.filter(region=city).select_related(
+                    "edition", "region", "company", "source"
+                )
+            ),
+            awards=preview(
+                InnovationAward.objects.filter(company__region=city).select_related(
+                    "company__region", "edition", "source"
+                )
             ),
         )
 

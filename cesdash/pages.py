@@ -299,6 +299,31 @@ class Row:
 
 
 @dataclass
+class Preview:
+    """The first rows of a list that may be long, and how many it has in all: what a page
+    shows of it before linking to the table with every row."""
+
+    SIZE = 10
+
+    rows: list
+    on_record: int
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    @property
+    def more(self):
+        """How many are not shown."""
+        return self.on_record - len(self.rows)
+
+
+@dataclass
 class HomePage:
     cities: list  # every city on record at a CES: the city choice
     city: object
@@ -371,9 +396,18 @@ class CityPage:
     colour_rank: int  # the city's place among the cities at CES, which picks its chart colour
     delegations: object
     pavilions: object
-    companies: object
-    agreements: object
-    awards: object
+    companies: Preview
+    agreements: Preview
+    awards: Preview
+
+    @property
+    def tables(self):
+        """The tables that list every company, award and agreement of the city."""
+        return {
+            "companies": f"{reverse('companies')}?{urlencode({'region': self.city.slug})}",
+            "awards": f"{reverse('awards')}?{urlencode({'region': self.city.slug})}",
+            "agreements": f"{reverse('agreements')}?{urlencode({'city': self.city.slug})}",
+        }
 
     @property
     def year_rows(self):
@@ -389,35 +423,14 @@ class CityPage:
             "results": [row.as_json() for row in self.year_rows],
             "delegations": [delegation_json(d) for d in self.delegations],
             "pavilions": [pavilion_row_json(p) for p in self.pavilions],
+            "on_record": {
+                name: {"count": getattr(self, name).on_record, "table": table}
+                for name, table in self.tables.items()
+            },
             "companies": [{**company_ref(c), **bilingual(c, "sector")} for c in self.companies],
             "awards": [award_json(a) for a in self.awards],
             "agreements": [agreement_json(a) for a in self.agreements],
         }
-
-
-@dataclass
-class Preview:
-    """The first rows of a list that may be long, and how many it has in all: what a page
-    shows of it before linking to the table with every row."""
-
-    SIZE = 10
-
-    rows: list
-    on_record: int
-
-    def __iter__(self):
-        return iter(self.rows)
-
-    def __len__(self):
-        return len(self.rows)
-
-    def __bool__(self):
-        return bool(self.rows)
-
-    @property
-    def more(self):
-        """How many are not shown."""
-        return self.on_record - len(self.rows)
 
 
 def edition_table_url(name, year, **query):

@@ -6,6 +6,8 @@ the raw values that exports write, while the page shows them formatted. The rows
 documented read each (`Company.objects.for_companies_table()`, ...), passed in by the view.
 """
 
+from collections import Counter
+
 import django_tables2 as tables
 from django.db.models import Q
 from django.urls import reverse
@@ -16,7 +18,14 @@ from django.utils.translation import ngettext, pgettext_lazy
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
-from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
+from companies.models import (
+    PARTICIPATION,
+    Agreement,
+    Company,
+    Contract,
+    Exhibit,
+    InnovationAward,
+)
 from delegations.bilingual import localized, localized_fields
 from delegations.models import Metric, Pavilion, ReportedFigure, Source
 
@@ -668,12 +677,31 @@ class ParticipationTable(DataTable):
         model = Company
         fields = []
         sequence = ["company", "region", "years", "...", "company_ko", "company_en", "source"]
-        order_by = ("-years", "company")
+        # By name: sorting 50,000 companies by their years at CES counts them all first.
+        order_by = ("company",)
         empty_text = _("No companies match.")
 
     def __init__(self, data, years=(), **kwargs):
+        self.years = years
         columns = [(f"y{year}", YearColumn(year)) for year in years]
         super().__init__(data, extra_columns=columns, **kwargs)
+
+    def prepare_records(self, records):
+        """Give each company of a page (or of an export's batch) its year columns, read in
+        four queries for them all."""
+        cells = Company.objects.filter(pk__in=[r.pk for r in records]).participation_by_year()
+        nothing = dict.fromkeys(PARTICIPATION, 0)
+        years_of = Counter(company for company, _year in cells)
+        for record in records:
+            record.years = years_of[record.pk]
+            for year in self.years:
+                for kind, value in cells.get((record.pk, year), nothing).items():
+                    setattr(record, f"{kind}_{year}", value)
+
+    def paginate(self, *args, **kwargs):
+        super().paginate(*args, **kwargs)
+        self.page.object_list = list(self.page.object_list)  # bound rows, read once
+        self.prepare_records([row.record for row in self.page.object_list])
 
 
 # --------------------------------------------------------------------------------------- results

@@ -250,10 +250,13 @@ def award_list(request):
 
 def participation(request):
     years = Company.objects.participation_years()
+    # Sorted by a year column: that year's columns are read in the query, to sort by.
+    sorted_by = {f"y{year}": year for year in years}
+    sort = request.GET.get("sort", "").lstrip("-")
     return table_page(
         request,
         table_class=ParticipationTable,
-        queryset=Company.objects.for_participation_table(years),
+        queryset=Company.objects.for_participation_table(sort == "years", sorted_by.get(sort)),
         filterset_class=ParticipationFilter,
         name="participation",
         title=_("Participation by year"),

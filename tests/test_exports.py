@@ -338,16 +338,19 @@ def test_export_values_are_those_django_tables2_gives(contracts, table_class):
     """The export reads cells through a faster path; it must agree with BoundRow.get_cell_value."""
     if table_class is ParticipationTable:
         years = Company.objects.participation_years()
-        kwargs, rows = {"years": years}, Company.objects.for_participation_table(years)
+        kwargs, rows = {"years": years}, Company.objects.for_participation_table()
     else:
         kwargs, rows = {}, READS[table_class]()
     for language in ("en", "ko"):
         with translation.override(language):
             table = table_class(rows, **kwargs)
             names = [column.name for column in exports.export_columns(table)]
+            records = list(table.data.data)
+            if table_class is ParticipationTable:
+                table.prepare_records(records)
             expected = [
                 [exports.raw(BoundRow(record, table=table).get_cell_value(n)) for n in names]
-                for record in table.data.data
+                for record in records
             ]
             assert expected
             assert [row for batch in exports.value_rows(table) for row in batch] == expected
@@ -378,3 +381,23 @@ def test_empty_cells_sort_last_both_ways_on_every_database(client, world):
 
     assert [row[4] for row in ascending[1:]] == ["750", "", ""]
     assert [row[4] for row in descending[1:]] == ["750", "", ""]
+
+
+def test_participation_cells_read_per_page_are_those_a_sort_reads(contracts):
+    """The year cells are read for the rows shown (`prepare_records`), or annotated when the
+    table is sorted by a year or by the years at CES: both must say the same."""
+    years = Company.objects.participation_years()
+    table = ParticipationTable(Company.objects.for_participation_table(), years=years)
+    prepared = list(table.data.data)
+    table.prepare_records(prepared)
+    for year in years:
+        annotated = {
+            company.pk: company
+            for company in Company.objects.for_participation_table(True, sorted_by_year=year)
+        }
+        for company in prepared:
+            other = annotated[company.pk]
+            assert company.years == other.years
+            for kind in ("exhibited", "award", "contracts", "agreements"):
+                assert getattr(company, f"{kind}_{year}") == getattr(other, f"{kind}_{year}")
+    assert any(company.years for company in prepared)

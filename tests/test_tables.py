@@ -165,6 +165,10 @@ def test_participation_shows_who_came_back_and_with_what(client, came_back):
     ]
 
     rows = body_rows(client.get("/participation/?year=2024", headers=EN).content.decode())
+    assert [row[0] for row in rows] == ["Enercamp", "Linkface"]  # by name, unless sorted
+    rows = body_rows(
+        client.get("/participation/?year=2024&sort=-years", headers=EN).content.decode()
+    )
     assert [row[0] for row in rows] == ["Linkface", "Enercamp"]
     assert rows[1][3:] == ["—", "exhibited, Innovation Award, 1 contract, 1 agreement"]
 
