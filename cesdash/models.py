@@ -10,6 +10,7 @@ The company page reads only `companies` and has its read there (`Company.objects
 from django.db import models
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     Func,
@@ -21,6 +22,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 from companies.models import (
     Agreement,
@@ -117,15 +120,18 @@ def companies_at(edition):
 FIGURES_SHOWN = 100
 
 
-def preview(queryset, whole=None, size=None):
+def preview(queryset, whole=None, size=None, prepare=None):
     """The first `Preview.SIZE` rows of `queryset`, with how many there are in all (of `whole`,
-    a plain queryset of the same rows, where `queryset` aggregates), in one query.
+    a plain queryset of the same rows, where `queryset` aggregates), in one query; `prepare`
+    adds to the rows what is read for them only.
 
     The count is an uncorrelated subquery, which the database runs once; a window count would
     make it join and sort every row before the LIMIT."""
     whole = queryset if whole is None else whole
     count = Subquery(whole.order_by().values(rows=Func(F("pk"), function="COUNT")))
     rows = list(queryset.annotate(on_record=count)[: size or Preview.SIZE])
+    if prepare:
+        prepare(rows)
     return Preview(rows, rows[0].on_record if rows else 0)
 
 
@@ -216,7 +222,11 @@ class CityQuerySet(RegionQuerySet):
             delegations=Delegation.objects.filter(region=city)
             .select_related("edition", "region", "source", "leader_source")
             .order_by("-edition__year"),
-            pavilions=PavilionResults.objects.for_pavilions_table().filter(region=city),
+            pavilions=add_coverage(
+                list(
+                    PavilionResults.objects.for_pavilions_table(coverage=False).filter(region=city)
+                )
+            ),
             companies=preview(
                 Company.objects.public().filter(region=city).order_by(*localized_fields("name"))
             ),
@@ -303,10 +313,11 @@ class CesQuerySet(models.QuerySet):
                 ),
             ),
             pavilions=preview(
-                PavilionResults.objects.for_pavilions_table()
+                PavilionResults.objects.for_pavilions_table(coverage=False)
                 .filter(edition=edition)
                 .order_by(F("companies").desc(nulls_last=True), "pk"),
                 Pavilion.objects.filter(edition=edition),
+                prepare=add_coverage,
             ),
             delegations=preview(
                 Delegation.objects.filter(edition=edition)
@@ -341,23 +352,21 @@ class Ces(Edition):
 
 
 class PavilionResultsQuerySet(PavilionQuerySet):
-    def for_pavilions_table(self):
+    def for_pavilions_table(self, coverage=True):
         """The pavilion table (/pavilions/, and the pavilions on the city and edition pages):
         each pavilion's reported figures, and beside them how many of the itemised records are
-        named (coverage)."""
+        named (coverage: `COVERAGE`). Without `coverage`, those are left to `add_coverage()`
+        for the rows shown: counting them for every pavilion took a second at 4,500."""
+        pavilions = self.filter(published=True).with_reported_figures()
+        if not coverage:
+            return pavilions
         pavilion = OuterRef("pk")
-        return (
-            self.filter(published=True)
-            .with_reported_figures()
-            .annotate(
-                companies_named=count_of(Exhibit, pavilion=pavilion),
-                contracts_recorded=count_of(Contract, pavilion=pavilion),
-                contract_value_recorded_usd=sum_of(Contract, "usd_amount", pavilion=pavilion),
-                mous_recorded=count_of(
-                    Agreement, pavilion=pavilion, status=Agreement.Status.SIGNED
-                ),
-                award_winners_named=winners_named(pavilion),
-            )
+        return pavilions.annotate(
+            companies_named=count_of(Exhibit, pavilion=pavilion),
+            contracts_recorded=count_of(Contract, pavilion=pavilion),
+            contract_value_recorded_usd=sum_of(Contract, "usd_amount", pavilion=pavilion),
+            mous_recorded=count_of(Agreement, pavilion=pavilion, status=Agreement.Status.SIGNED),
+            award_winners_named=winners_named(pavilion),
         )
 
     def for_pavilion_page(self, year, slug):
@@ -396,6 +405,55 @@ class PavilionResultsQuerySet(PavilionQuerySet):
             company__exhibits__published=True,
         ).select_related("company__region", "edition", "source")
         return PavilionPage(pavilion=pavilion, awards=list(awards))
+
+
+# The pavilion table's coverage columns: how many itemised records of each kind are named.
+COVERAGE = (
+    "companies_named",
+    "contracts_recorded",
+    "contract_value_recorded_usd",
+    "mous_recorded",
+    "award_winners_named",
+)
+
+
+def add_coverage(pavilions):
+    """Give each of `pavilions` (rows of `for_pavilions_table(coverage=False)`) its coverage
+    columns, as `for_pavilions_table()` annotates them, in one query (grouped counts, UNION ALL)."""
+    ids = [p.pk for p in pavilions]
+    exhibits = Exhibit.objects.filter(pavilion__in=ids)
+    contracts = Contract.objects.filter(pavilion__in=ids)
+    winners = exhibits.filter(
+        Exists(
+            InnovationAward.objects.filter(company=OuterRef("company"), edition=OuterRef("edition"))
+        )
+    )
+    counts = [
+        rows.order_by()
+        .values("pavilion")
+        .annotate(n=aggregate, column=Value(column))
+        .values_list("pavilion", "column", "n")
+        for column, rows, aggregate in (
+            ("companies_named", exhibits, Count("pk")),
+            ("contracts_recorded", contracts, Count("pk")),
+            ("contract_value_recorded_usd", contracts, Sum("usd_amount")),
+            (
+                "mous_recorded",
+                Agreement.objects.filter(pavilion__in=ids, status=Agreement.Status.SIGNED),
+                Count("pk"),
+            ),
+            ("award_winners_named", winners, Count("pk")),
+        )
+    ]
+    found = {}
+    for pavilion, column, n in counts[0].union(*counts[1:], all=True).order_by():
+        found[pavilion, column] = None if n is None else int(n)
+    for p in pavilions:
+        for column in COVERAGE:
+            # No contract: no recorded value (unknown is not zero); no record: a count of 0.
+            empty = None if column == "contract_value_recorded_usd" else 0
+            setattr(p, column, found.get((p.pk, column), empty))
+    return pavilions
 
 
 class PavilionResults(Pavilion):
@@ -487,3 +545,29 @@ class SourceRecords(Source):
 
     class Meta:
         proxy = True
+
+
+class DataVersion(models.Model):
+    """One number that every change to the CES data bumps (`cesdash.caching`): the key under
+    which rendered pages are cached, in the database so that every app server sharing it sees
+    a change at once."""
+
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self):
+        return str(self.version)
+
+    @classmethod
+    def current(cls):
+        """The version now (0 before the first change is recorded)."""
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls):
+        """Record a change: in the changing transaction, so the two commit together."""
+        if not cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now()):
+            cls.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now()})

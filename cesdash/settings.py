@@ -67,12 +67,14 @@ INSTALLED_APPS = [
     # and the site that shows both (pages, tables, exports and the reads behind them).
     "delegations",
     "companies",
-    "cesdash",
+    "cesdash.apps.CesdashConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A 304 for a page whose ETag the browser already has (cached pages carry one).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,6 +194,16 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+}
+
+# ---------------------------------------------------------------------------- cache
+# Rendered pages, keyed on the data version (cesdash.caching): each process keeps its own, which
+# stays right with several app servers because the version lives in the shared database.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CESDASH_CACHED_PAGES", "500"))},
+    }
 }
 
 # ---------------------------------------------------------------------------- tables

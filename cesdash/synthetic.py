@@ -24,6 +24,8 @@ from delegations.models import (
     Source,
 )
 
+from .models import DataVersion
+
 KEY = "synthetic-data"
 PREFIX = "syn-"
 FIRST_YEAR, YEARS = 2005, 20
@@ -85,6 +87,7 @@ def clear():
         _delete(Region.objects.filter(slug__startswith=PREFIX))
         _delete(Edition.objects.filter(source__in=synthetic))
         _delete(Source.objects.filter(key=KEY))
+        DataVersion.bump()  # plain DELETEs send no signal: cached pages must go
 
 
 @transaction.atomic
@@ -220,4 +223,5 @@ def generate(scale=1.0, seed=7):
         ),
         batch_size=BATCH,
     )
+    DataVersion.bump()  # bulk_create sends no signal
     return size

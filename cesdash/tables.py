@@ -182,6 +182,16 @@ class DataTable(tables.Table):
         """The articles the exported rows come from."""
         return Source.objects.filter(pk__in=self.data.data.order_by().values("source"))
 
+    #: records -> None: adds to a page's (or an export batch's) records what is read for them
+    #: only, rather than for every row the table sorts.
+    prepare_records = None
+
+    def paginate(self, *args, **kwargs):
+        super().paginate(*args, **kwargs)
+        if self.prepare_records:
+            self.page.object_list = list(self.page.object_list)  # bound rows, read once
+            self.prepare_records([row.record for row in self.page.object_list])
+
 
 class PavilionTable(DataTable):
     year = year_column()
@@ -268,6 +278,10 @@ class PavilionTable(DataTable):
         ]
         order_by = ("-year", "city")
         empty_text = _("No pavilions match.")
+
+    def __init__(self, data, add_coverage=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.prepare_records = add_coverage  # where the read leaves coverage to the page
 
     def render_contract_value_recorded_usd(self, value, record):
         if not record.contracts_recorded:
@@ -697,11 +711,6 @@ class ParticipationTable(DataTable):
             for year in self.years:
                 for kind, value in cells.get((record.pk, year), nothing).items():
                     setattr(record, f"{kind}_{year}", value)
-
-    def paginate(self, *args, **kwargs):
-        super().paginate(*args, **kwargs)
-        self.page.object_list = list(self.page.object_list)  # bound rows, read once
-        self.prepare_records([row.record for row in self.page.object_list])
 
 
 # --------------------------------------------------------------------------------------- results

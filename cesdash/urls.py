@@ -23,6 +23,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", views.switch_language, name="switch_language"),
     path("admin/", admin.site.urls),
     *page("", views.home, "home"),
     *page("cities/<slug:slug>", views.city, "city"),

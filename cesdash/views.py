@@ -7,10 +7,12 @@ hands its read to `table_page`, which filters, sorts, pages and exports it.
 
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,6 +20,7 @@ from companies.models import Agreement, Company, Contract, Exhibit, InnovationAw
 from delegations.models import ReportedFigure
 
 from . import charts, pages
+from .caching import cached_page
 from .exports import table_page
 from .filters import (
     AgreementFilter,
@@ -30,7 +33,7 @@ from .filters import (
     ResultsFilter,
 )
 from .formatting import format_money, group
-from .models import Ces, City, PavilionResults, SourceRecords
+from .models import COVERAGE, Ces, City, PavilionResults, SourceRecords, add_coverage
 from .tables import (
     AgreementTable,
     AwardTable,
@@ -68,6 +71,7 @@ def respond(request, template, context, data, as_json):
 # -------------------------------------------------------------------------------- pages
 
 
+@cached_page
 def home(request, as_json=False):
     """How did the latest CES go, for one city, against its earlier years and the others."""
     page = found(City.objects.for_home, request.GET.get("city"), request.GET.getlist("compare"))
@@ -75,6 +79,7 @@ def home(request, as_json=False):
     return respond(request, "pages/home.html", context, page.as_json, as_json)
 
 
+@cached_page
 def city(request, slug, as_json=False):
     """A city's results year by year, trends, delegations, pavilions, companies, MOUs."""
     page = found(City.objects.for_city_page, slug)
@@ -86,6 +91,7 @@ def city(request, slug, as_json=False):
     return respond(request, "pages/city.html", context, page.as_json, as_json)
 
 
+@cached_page
 def edition(request, year, as_json=False):
     """One CES: every city's results and every pavilion side by side."""
     page = found(Ces.objects.for_edition_page, year)
@@ -93,12 +99,14 @@ def edition(request, year, as_json=False):
     return respond(request, "pages/edition.html", context, page.as_json, as_json)
 
 
+@cached_page
 def pavilion(request, year, slug, as_json=False):
     """A pavilion: its reported figures with sources, and the itemised records beside them."""
     page = found(PavilionResults.objects.for_pavilion_page, year, slug)
     return respond(request, "pages/pavilion.html", {"page": page}, page.as_json, as_json)
 
 
+@cached_page
 def company(request, slug, as_json=False):
     """Every CES a company exhibited at, its awards with streaks, contracts and MOUs."""
     company = found(Company.objects.for_company_page, slug)
@@ -106,6 +114,7 @@ def company(request, slug, as_json=False):
     return respond(request, "pages/company.html", {"company": company}, data, as_json)
 
 
+@cached_page
 def source_list(request, as_json=False):
     """Every article, with how many figures and records come from it."""
     sources = SourceRecords.objects.for_sources_page()
@@ -113,6 +122,7 @@ def source_list(request, as_json=False):
     return respond(request, "pages/source_list.html", {"sources": sources}, data, as_json)
 
 
+@cached_page
 def source(request, key, as_json=False):
     """One article and the figures and records taken from it (`?figure=<id>`: one of them)."""
     figure = request.GET.get("figure", "")
@@ -120,6 +130,30 @@ def source(request, key, as_json=False):
     page = found(SourceRecords.objects.for_source_page, key, figure)
     context = {"page": page, "source": page.source}
     return respond(request, "pages/source.html", context, page.as_json, as_json)
+
+
+def switch_language(request, code):
+    """`/language/<code>/?next=<path>`: read the site in another language, then go back to the
+    page. A link rather than a form, so that pages carry no CSRF token and can be cached."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(_("Not on record."))
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def healthz(request):
@@ -130,6 +164,7 @@ def healthz(request):
 # ------------------------------------------------------------------------------- tables
 
 
+@cached_page
 def results_list(request):
     """Each city's totals per CES, as the pages and charts show them, with scope and source."""
     return table_page(
@@ -146,12 +181,16 @@ def results_list(request):
     )
 
 
+@cached_page
 def pavilion_list(request):
     """The pavilion results table: `?year=2024&city=daegu`, sorted, paged, and exported."""
+    # Coverage is read for the rows shown, unless the table is sorted by it.
+    sorted_by_coverage = request.GET.get("sort", "").lstrip("-") in COVERAGE
     return table_page(
         request,
         table_class=PavilionTable,
-        queryset=PavilionResults.objects.for_pavilions_table(),
+        queryset=PavilionResults.objects.for_pavilions_table(coverage=sorted_by_coverage),
+        table_kwargs={"add_coverage": None if sorted_by_coverage else add_coverage},
         filterset_class=PavilionFilter,
         name="pavilions",
         title=_("Pavilion results"),
@@ -162,6 +201,7 @@ def pavilion_list(request):
     )
 
 
+@cached_page
 def company_list(request):
     return table_page(
         request,
@@ -177,6 +217,7 @@ def company_list(request):
     )
 
 
+@cached_page
 def exhibit_list(request):
     return table_page(
         request,
@@ -207,6 +248,7 @@ def contract_totals(contracts):
     ]
 
 
+@cached_page
 def contract_list(request):
     return table_page(
         request,
@@ -223,6 +265,7 @@ def contract_list(request):
     )
 
 
+@cached_page
 def agreement_list(request):
     """MOUs and agreements signed on the CES trips, by cities and by their companies."""
     return table_page(
@@ -236,6 +279,7 @@ def agreement_list(request):
     )
 
 
+@cached_page
 def award_list(request):
     return table_page(
         request,
@@ -248,6 +292,7 @@ def award_list(request):
     )
 
 
+@cached_page
 def participation(request):
     years = Company.objects.participation_years()
     # Sorted by a year column: that year's columns are read in the query, to sort by.

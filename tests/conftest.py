@@ -3,9 +3,18 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 
 from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 from delegations.models import Edition, Pavilion, Region, ReportedFigure, Source
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with no cached page: a test's data is rolled back, and with it the data
+    version, so a page cached in one test would be served under the same version in the next."""
+    cache.clear()
+
 
 _serial = itertools.count(1)
 

@@ -1,0 +1,100 @@
+"""Rendered pages, cached until the data changes.
+
+Every change to the CES data bumps one number in the database (`DataVersion`): a save or delete of
+any record of `delegations` or `companies` (admin, import, publication, `update_articles`), and
+the bulk writes of `generate_synthetic`, which call `DataVersion.bump()` themselves. A public
+page is cached under its address, its language and that number, so staff see a change at once,
+on every app server sharing the database, and entries of older versions simply age out of the
+cache. Each request reads the number (one query); a cached page costs nothing more.
+
+A cached page carries an ETag, so a browser's repeat view is a 304 with no body, and is kept
+compressed as well, so gzip costs nothing per request either. Staff, who are logged in, get
+pages rendered for them.
+"""
+
+import gzip
+import hashlib
+from contextvars import ContextVar
+from functools import wraps
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from .models import DataVersion
+
+# The apps whose records the pages show: a change to any of them is a change of the data.
+DATA_APPS = {"delegations", "companies"}
+# A page is kept until its version is superseded; this only bounds an idle entry's life.
+TIMEOUT = 24 * 60 * 60
+# Bigger pages are not worth a cache slot (no page is meant to be near this).
+MAX_BYTES = 2_000_000
+
+_version = ContextVar("data_version", default=None)
+
+
+def data_version():
+    """The data version the current request reads, else the database's."""
+    version = _version.get()
+    return DataVersion.current() if version is None else version
+
+
+def bump_on_change(sender, raw=False, **kwargs):
+    """Signal receiver: a record of the data changed (history rows are not data)."""
+    meta = sender._meta
+    if meta.app_label in DATA_APPS and not meta.object_name.startswith("Historical"):
+        DataVersion.bump()
+
+
+def connect():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(bump_on_change, dispatch_uid=f"cesdash-data-version-{signal}")
+
+
+def page_key(request, version):
+    path = request.get_full_path()
+    digest = hashlib.sha256(f"{version}|{request.LANGUAGE_CODE}|{path}".encode()).hexdigest()
+    return f"page:{digest[:40]}"
+
+
+def cached_page(view):
+    """Serve the view's page from the cache while the data version is unchanged."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or "_export" in request.GET:
+            return view(request, *args, **kwargs)
+        version = DataVersion.current()
+        token = _version.set(version)
+        try:
+            if request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            key = page_key(request, version)
+            entry = cache.get(key)
+            if entry is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming:
+                    return response
+                content = response.content
+                entry = (content, gzip.compress(content, 6), response["Content-Type"])
+                if len(content) <= MAX_BYTES:
+                    cache.set(key, entry, TIMEOUT)
+            return served(request, entry, key)
+        finally:
+            _version.reset(token)
+
+    return wrapper
+
+
+def served(request, entry, key):
+    content, compressed, content_type = entry
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(compressed if accepts_gzip else content, content_type=content_type)
+    if accepts_gzip:
+        response["Content-Encoding"] = "gzip"
+    # The same page for everyone: revalidated on every view, a 304 while unchanged.
+    response["ETag"] = f'"{key[5:]}"'
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Accept-Encoding", "Accept-Language", "Cookie"))
+    return response

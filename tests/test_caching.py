@@ -1,0 +1,104 @@
+"""Rendered pages are cached under the data version: served again without reading the data,
+and never stale, because every change bumps the version."""
+
+import gzip
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cesdash.models import DataVersion
+from delegations.models import ReportedFigure
+
+EN = {"accept-language": "en"}
+
+
+def get(client, url, **headers):
+    return client.get(url, headers={**EN, **headers})
+
+
+def test_a_cached_page_is_served_with_one_query_and_the_same_bytes(client, world):
+    first = get(client, "/cities/daegu/")
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client, "/cities/daegu/")
+
+    assert again.content == first.content
+    assert len(queries) == 1  # the data version
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == "no-cache"
+
+
+def test_a_repeat_view_is_a_304_and_gzip_is_served_when_asked_for(client, world):
+    first = get(client, "/")
+    repeat = get(client, "/", if_none_match=first["ETag"])
+    zipped = get(client, "/", accept_encoding="gzip, br")
+
+    assert repeat.status_code == 304 and repeat.content == b""
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == first.content
+    assert "Accept-Encoding" in zipped["Vary"] and "Accept-Language" in zipped["Vary"]
+
+
+def test_a_change_to_the_data_shows_at_once(client, world):
+    figure = ReportedFigure.objects.get(pavilion=world["p24"], metric="companies")
+    before = get(client, "/cities/daegu/").content.decode()
+    version = DataVersion.current()
+
+    figure.value = 17
+    figure.save()
+    after = get(client, "/cities/daegu/").content.decode()
+
+    assert DataVersion.current() == version + 1
+    assert ">16<" in before and ">16<" not in after and ">17<" in after
+
+
+def test_each_language_has_its_own_page(client, world):
+    english = get(client, "/").content.decode()
+    korean = client.get("/", headers={"accept-language": "ko"}).content.decode()
+
+    assert 'lang="en"' in english and 'lang="ko"' in korean
+
+
+@pytest.mark.parametrize("url", ["/results/?year=2024", "/index.json", "/sources/"])
+def test_tables_and_twins_are_cached_too(client, world, url):
+    first = get(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client, url)
+    assert again.content == first.content and len(queries) == 1
+
+
+def test_exports_and_logged_in_staff_are_not_served_from_the_cache(client, world, admin_user):
+    csv = get(client, "/results/?_export=csv")
+    assert csv.streaming or "ETag" not in csv
+
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        get(client, "/cities/daegu/")
+    assert len(queries) > 2
+
+
+def test_the_language_switch_is_a_link_back_to_the_page(client, world):
+    page = get(client, "/cities/daegu/").content.decode()
+    assert 'href="/language/ko/?next=/cities/daegu/"' in page
+    assert "csrfmiddlewaretoken" not in page
+
+    response = client.get("/language/ko/?next=/cities/daegu/")
+    assert response.status_code == 302 and response["Location"] == "/cities/daegu/"
+    assert response.cookies["django_language"].value == "ko"
+    assert "대구" in client.get("/cities/daegu/").content.decode()
+
+    elsewhere = client.get("/language/ko/?next=https://example.com/")
+    assert elsewhere["Location"] == "/"
+    assert client.get("/language/xx/").status_code == 404
+
+
+def test_synthetic_data_written_in_bulk_bumps_the_version(client, world):
+    from cesdash import synthetic
+
+    before = get(client, "/editions/2024/").content.decode()
+    synthetic.generate(scale=0.004)
+    after = get(client, "/editions/2024/").content.decode()
+    synthetic.clear()
+    cleared = get(client, "/editions/2024/").content.decode()
+
+    assert "syn-" not in before and "syn-" in after and "syn-" not in cleared
