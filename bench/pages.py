@@ -21,46 +21,47 @@ sys.path.insert(0, str(ROOT))
 
 
 def page_urls():
-    """The public pages at the synthetic scale: a city, year, pavilion, company and source."""
+    """(name, URL) of every public page, its JSON twin and every table: at the synthetic scale
+    a synthetic city, CES, pavilion, company and source; with the real data only, Daegu's."""
     from companies.models import Company
     from delegations.models import Pavilion, Region, Source
 
-    city = Region.objects.filter(slug__startswith="syn-").order_by("slug").first() or (
-        Region.objects.order_by("slug").first()
+    city = (
+        Region.objects.filter(slug__startswith="syn-").order_by("slug").first()
+        or Region.objects.at_ces().first()
     )
     pavilion = (
         Pavilion.objects.filter(region=city).select_related("edition").order_by("-edition").first()
     )
     year = pavilion.edition.year
-    company = Company.objects.filter(region=city).order_by("slug").first()
-    source = Source.objects.filter(key="synthetic-data").first() or Source.objects.first()
+    company = Company.objects.filter(exhibits__pavilion=pavilion).order_by("slug").first()
+    source = Source.objects.filter(key="synthetic-data").first() or pavilion.source
     pages = [
-        "/",
-        f"/?city={city.slug}",
-        f"/cities/{city.slug}/",
-        "/cities/daegu/",
-        f"/editions/{year}/",
-        f"/editions/{year}/{pavilion.slug}/",
-        f"/companies/{company.slug}/",
-        "/sources/",
-        f"/sources/{source.key}/",
+        ("home", "/"),
+        ("home, a city chosen", f"/?city={city.slug}"),
+        ("city", f"/cities/{city.slug}/"),
+        ("edition", f"/editions/{year}/"),
+        ("pavilion", f"/editions/{year}/{pavilion.slug}/"),
+        ("company", f"/companies/{company.slug}/"),
+        ("sources", "/sources/"),
+        ("source", f"/sources/{source.key}/"),
     ]
-    twins = [twin(url) for url in pages]
+    twins = [(f"{name} (JSON)", twin(url)) for name, url in pages]
     tables = [
-        "/results/",
-        f"/results/?year={year}&sort=-value",
-        "/pavilions/",
-        "/pavilions/?sort=-companies",
-        "/companies/",
-        "/companies/?sort=-exhibits",
-        "/exhibits/",
-        f"/exhibits/?year={year}&sort=company",
-        "/contracts/",
-        "/contracts/?sort=-amount",
-        "/agreements/",
-        "/awards/",
-        "/participation/",
-        f"/participation/?city={city.slug}",
+        ("results", "/results/"),
+        ("results of a CES, by value", f"/results/?year={year}&sort=-value"),
+        ("pavilions", "/pavilions/"),
+        ("pavilions, by companies", "/pavilions/?sort=-companies"),
+        ("companies", "/companies/"),
+        ("companies, by exhibits", "/companies/?sort=-exhibits"),
+        ("exhibits", "/exhibits/"),
+        ("exhibits of a CES, by company", f"/exhibits/?year={year}&sort=company"),
+        ("contracts", "/contracts/"),
+        ("contracts, by amount", "/contracts/?sort=-amount"),
+        ("agreements", "/agreements/"),
+        ("awards", "/awards/"),
+        ("participation", "/participation/"),
+        ("participation of a city", f"/participation/?city={city.slug}"),
     ]
     return pages, twins, tables
 
@@ -71,7 +72,7 @@ def twin(url):
     return f"{path}?{query}" if query else path
 
 
-def measure(client, url, runs):
+def measure(client, name, url, runs):
     from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -92,6 +93,7 @@ def measure(client, url, runs):
         queries, size, status = len(captured), len(content), response.status_code
     times.sort()
     return {
+        "name": name,
         "url": url,
         "status": status,
         "queries": queries,
@@ -120,15 +122,15 @@ def main():
     client = Client(HTTP_ACCEPT_LANGUAGE="ko")
     pages, twins, tables = page_urls()
     rows = []
-    print("| page | status | queries | bytes | median ms | p95 ms |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for url in pages + twins + tables:
+    print("| page | URL | status | queries | bytes | median ms | p95 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, url in pages + twins + tables:
         if args.only not in url:
             continue
-        row = measure(client, url, args.runs)
+        row = measure(client, name, url, args.runs)
         rows.append(row)
         print(
-            f"| `{url}` | {row['status']} | {row['queries']} | {row['bytes']:,} | "
+            f"| {name} | `{url}` | {row['status']} | {row['queries']} | {row['bytes']:,} | "
             f"{row['median_ms']:.1f} | {row['p95_ms']:.1f} |",
             flush=True,
         )

@@ -40,6 +40,25 @@ def data_version():
     return DataVersion.current() if version is None else version
 
 
+_sources = {}
+
+
+def sources_by_key(keys):
+    """The articles with these keys: read once per data version in each process (a page's
+    totals cite a handful of them, and they change only with the data)."""
+    from delegations.models import Source
+
+    version = data_version()
+    if _sources.get("version") != version:
+        _sources.clear()
+        _sources["version"] = version
+    missing = [key for key in keys if key not in _sources]
+    if missing:
+        _sources.update(Source.objects.in_bulk(missing, field_name="key"))
+        _sources.update((key, None) for key in missing if key not in _sources)
+    return {key: _sources[key] for key in keys if _sources[key] is not None}
+
+
 def bump_on_change(sender, raw=False, **kwargs):
     """Signal receiver: a record of the data changed (history rows are not data)."""
     meta = sender._meta

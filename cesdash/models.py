@@ -16,6 +16,7 @@ from django.db.models import (
     Func,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Sum,
     Value,
@@ -201,7 +202,18 @@ class CityQuerySet(RegionQuerySet):
         """The city page (/cities/<slug>/): its totals year by year with the itemised counts
         beside them, trends, delegations and pavilions (one a CES at most), and the first of
         its companies, awards and agreements with how many there are in all."""
-        city = self.select_related("parent").get(slug=slug)
+        city = (
+            self.select_related("parent")
+            .annotate(
+                colour_rank=Subquery(
+                    Region.objects.at_ces()
+                    .filter(pk__lt=OuterRef("pk"))
+                    .order_by()
+                    .values(n=Func(F("pk"), function="COUNT"))
+                )
+            )
+            .get(slug=slug)
+        )
         results = Results.build(
             ReportedFigure.objects.filter(region=city).city_totals(),
             recorded_counts(
@@ -218,15 +230,12 @@ class CityQuerySet(RegionQuerySet):
             # agreement or an award, so a year with records but no totals still has its row.
             years=sorted(on_record | set(results.years(city.pk)), reverse=True),
             chart_years=year_span(on_record),
-            colour_rank=Region.objects.at_ces().filter(pk__lt=city.pk).count(),
+            colour_rank=city.colour_rank,
             delegations=Delegation.objects.filter(region=city)
             .select_related("edition", "region", "source", "leader_source")
             .order_by("-edition__year"),
-            pavilions=add_coverage(
-                list(
-                    PavilionResults.objects.for_pavilions_table(coverage=False).filter(region=city)
-                )
-            ),
+            # A pavilion a CES at most: coverage annotated for these few.
+            pavilions=PavilionResults.objects.for_pavilions_table().filter(region=city),
             companies=preview(
                 Company.objects.public().filter(region=city).order_by(*localized_fields("name"))
             ),
@@ -284,7 +293,17 @@ class CesQuerySet(models.QuerySet):
                 | Exists(Agreement.objects.filter(region=city, edition=edition))
                 | Exists(InnovationAward.objects.filter(company__region=city, edition=edition))
             )
-            .annotate(companies_exhibiting=companies_at(edition))
+            .annotate(
+                companies_exhibiting=companies_at(edition),
+                # The itemised records beside the totals (as `recorded_counts` counts them).
+                recorded_mous=count_of(
+                    Agreement, region=city, edition=edition, status=Agreement.Status.SIGNED
+                ),
+                recorded_award_winners=count_of(
+                    InnovationAward, company__region=city, edition=edition
+                ),
+                recorded_contract_value=count_of(Contract, company__region=city, edition=edition),
+            )
         )
         shown = cities
         if len(cities) > CITIES_SHOWN:
@@ -306,11 +325,12 @@ class CesQuerySet(models.QuerySet):
             # against (a window over one year's rows would see none).
             results=Results.build(
                 ReportedFigure.objects.filter(region__in=ids).city_totals(),
-                recorded_counts(
-                    Agreement.objects.filter(edition=edition, region__in=ids),
-                    InnovationAward.objects.filter(edition=edition, company__region__in=ids),
-                    Contract.objects.filter(edition=edition, company__region__in=ids),
-                ),
+                [
+                    (c.pk, edition.year, metric, n)
+                    for c in shown
+                    for metric in (Metric.MOUS, Metric.AWARD_WINNERS, Metric.CONTRACT_VALUE)
+                    if (n := getattr(c, f"recorded_{metric}"))
+                ],
             ),
             pavilions=preview(
                 PavilionResults.objects.for_pavilions_table(coverage=False)
@@ -505,15 +525,11 @@ class SourceRecordsQuerySet(models.QuerySet):
             pavilions=preview(
                 Pavilion.objects.filter(source=source).select_related("edition", "region")
             ),
+            # The delegations it reports and those whose leader it names, in one list.
             delegations=preview(
-                Delegation.objects.filter(source=source).select_related(
-                    "edition", "region", "leader_source", "source"
-                )
-            ),
-            led_delegations=preview(
-                Delegation.objects.filter(leader_source=source).select_related(
-                    "edition", "region", "leader_source", "source"
-                )
+                Delegation.objects.filter(Q(source=source) | Q(leader_source=source))
+                .select_related("edition", "region", "leader_source", "source")
+                .order_by("-edition__year", "region")
             ),
             agreements=preview(
                 Agreement.objects.filter(source=source).select_related(

@@ -132,6 +132,22 @@ def total_json(total):
     }
 
 
+def point_json(total):
+    """A point of a trend chart: the figure only (its scope, source and changes are in the
+    headline and comparison, where the page shows them)."""
+    if total is None:
+        return None
+    return {
+        "year": total.year,
+        "value": total.value,
+        "currency": total.currency or None,
+        "usd_value": total.usd if total.is_money else None,
+        "approximate": total.approximate,
+        "preview": total.preview,
+        "display": total.display,
+    }
+
+
 def cell_json(cell):
     return {
         "metric": cell.metric,
@@ -373,7 +389,7 @@ class HomePage:
                         "city": c.slug,
                         "metric": metric,
                         "totals": [
-                            total_json(t)
+                            point_json(t)
                             for t in self.results.series(c.pk, metric, self.chart_years)
                         ],
                     }
@@ -556,8 +572,7 @@ class SourcePage:
     figures: Preview
     regional_counts: Preview
     pavilions: Preview
-    delegations: Preview
-    led_delegations: Preview
+    delegations: Preview  # those it reports, and those whose leader it names
     agreements: Preview
     contracts: Preview
     awards: Preview
@@ -573,13 +588,20 @@ class SourcePage:
         }
 
     @property
+    def reported_delegations(self):
+        return [d for d in self.delegations if d.source_id == self.source.pk]
+
+    @property
+    def led_delegations(self):
+        return [d for d in self.delegations if d.leader_source_id == self.source.pk]
+
+    @property
     def record_lists(self):
         """(label, records, table) of every kind of record, for the page's list."""
         tables = self.tables
         return [
             (_("Pavilion"), self.pavilions, tables["pavilions"]),
             (_("Delegation"), self.delegations, ""),
-            (_("Delegation leader"), self.led_delegations, ""),
             (_("Exhibit"), self.exhibits, tables["exhibits"]),
             (_("Contract"), self.contracts, tables["contracts"]),
             (_("Agreement"), self.agreements, tables["agreements"]),
@@ -593,7 +615,6 @@ class SourcePage:
             "companies_by_region": self.regional_counts,
             "pavilions": self.pavilions,
             "delegations": self.delegations,
-            "delegation_leaders": self.led_delegations,
             "exhibits": self.exhibits,
             "contracts": self.contracts,
             "agreements": self.agreements,
@@ -626,7 +647,7 @@ class SourcePage:
                 for c in self.regional_counts
             ],
             "pavilions": [pavilion_ref(p) for p in self.pavilions],
-            "delegations": [delegation_json(d) for d in self.delegations],
+            "delegations": [delegation_json(d) for d in self.reported_delegations],
             "delegation_leaders": [delegation_json(d) for d in self.led_delegations],
             "exhibits": [exhibit_json(e) for e in self.exhibits],
             "contracts": [contract_json(c) for c in self.contracts],

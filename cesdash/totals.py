@@ -238,9 +238,9 @@ class Results:
         same kinds of pavilion), the only one a change may be computed against.
         """
         total_rows = list(total_rows)
-        sources = Source.objects.in_bulk(
-            {row["source_key"] for row in total_rows}, field_name="key"
-        )
+        from cesdash.caching import sources_by_key  # which reads DataVersion, a model
+
+        sources = sources_by_key({row["source_key"] for row in total_rows})
         totals, previous, like = {}, {}, {}
         for row in sorted(total_rows, key=lambda r: (r["region"], r["metric"], r["year"])):
             figure = (row["region"], row["metric"])

@@ -401,3 +401,17 @@ def test_participation_cells_read_per_page_are_those_a_sort_reads(contracts):
             for kind in ("exhibited", "award", "contracts", "agreements"):
                 assert getattr(company, f"{kind}_{year}") == getattr(other, f"{kind}_{year}")
     assert any(company.years for company in prepared)
+
+
+def test_xlsx_above_its_row_limit_is_refused_with_a_message(client, world, monkeypatch):
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1)
+    response = client.get("/results/?_export=xlsx", headers=EN)
+    page = client.get("/results/", headers=EN).content.decode()
+
+    assert response.status_code == 400
+    assert "An XLSX download holds at most 1 rows" in response.content.decode()
+    assert "download CSV, which has no limit" in response.content.decode()
+    assert "_export=xlsx" not in page and "_export=csv" in page
+    assert "XLSX up to 1 rows" in page
+    one = client.get("/results/?year=2024&figure=companies&city=daegu&_export=xlsx", headers=EN)
+    assert one.status_code == 200
