@@ -34,7 +34,10 @@ def page_urls():
         Pavilion.objects.filter(region=city).select_related("edition").order_by("-edition").first()
     )
     year = pavilion.edition.year
-    company = Company.objects.filter(exhibits__pavilion=pavilion).order_by("slug").first()
+    company = (
+        Company.objects.filter(exhibits__pavilion=pavilion).order_by("slug").first()
+        or Company.objects.filter(exhibits__isnull=False).order_by("slug").first()
+    )
     source = Source.objects.filter(key="synthetic-data").first() or pavilion.source
     pages = [
         ("home", "/"),

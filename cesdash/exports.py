@@ -21,11 +21,13 @@ import json
 import tempfile
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import NullIf
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce, Concat, NullIf, Substr
+from django.db.models.lookups import In
 from django.http import FileResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -42,7 +44,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from delegations.bilingual import localized
+from delegations.bilingual import language_order, localized
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 FORMATS = (CSV, XLSX, JSON)
@@ -112,12 +114,78 @@ def keys(table):
 
 def value_rows(table):
     """Yield the table's rows, in its order, as lists of raw values, in batches of records."""
+    if (expressions := database_values(table)) is not None:
+        for batch in database_batches(table, expressions):
+            yield [list(row) for row in batch]
+        return
     getters = [cell_getter(table, column) for column in export_columns(table)]
     prepare = getattr(table, "prepare_records", None)  # cells read for a batch at a time
     for batch in record_batches(table.data.data):
         if prepare:
             prepare(batch)
         yield [[get(record) for get in getters] for record in batch]
+
+
+def database_batches(table, expressions):
+    rows = table.data.data.values_list(*expressions).iterator(chunk_size=BATCH_SIZE)
+    while batch := list(islice(rows, BATCH_SIZE)):
+        yield batch
+
+
+def database_values(table, neutralised=False):
+    """The export's columns as database expressions, where each is a field, an annotation or a
+    bilingual name (`NameColumn`) exported as it is: then an export reads tuples instead of
+    building a model instance a row, which made it 50 times slower than the database's own
+    dump. None where a column needs Python (a `value_` or `render_` method, choices, a column
+    class of its own) or the table reads more for each batch (`prepare_records`).
+
+    With `neutralised`, text cells come as a spreadsheet may open them (`neutralise`), done by
+    the database too, so a CSV row goes from the cursor to the writer untouched."""
+    if getattr(table, "prepare_records", None):
+        return None
+    model = getattr(table.data, "model", None)
+    first, second = language_order()
+    expressions = []
+    for bound_column in export_columns(table):
+        column, name = bound_column.column, bound_column.name
+        if hasattr(table, f"value_{name}") or hasattr(table, f"render_{name}"):
+            return None
+        prefix = getattr(column, "prefix", None)
+        if prefix and type(column).__name__ == "NameColumn":
+            name = Coalesce(blank_as_null(f"{prefix}_{first}"), blank_as_null(f"{prefix}_{second}"))
+            expressions.append(safe_text(name) if neutralised else name)
+            continue
+        if type(column) is not Column or column.empty_values != Column.empty_values:
+            return None
+        path = str(bound_column.accessor).replace(Accessor.LEGACY_SEPARATOR, "__")
+        field = Accessor(path).get_field(model)
+        if field is None or field.choices or getattr(field, "is_relation", False):
+            return None
+        if isinstance(field, models.BooleanField):  # TRUE and FALSE in CSV: Python's job
+            return None
+        if isinstance(field, models.CharField | models.TextField):
+            text = blank_as_null(path)
+            expressions.append(safe_text(text) if neutralised else text)
+        else:
+            expressions.append(F(path))
+    return expressions
+
+
+def safe_text(expression):
+    """`neutralise` in SQL: an apostrophe before text a spreadsheet would read as a formula."""
+    return Case(
+        When(
+            In(Substr(expression, 1, 1), list(FORMULA_STARTS)),
+            then=Concat(Value("'"), expression, output_field=models.TextField()),
+        ),
+        default=expression,
+        output_field=models.TextField(),
+    )
+
+
+def blank_as_null(path):
+    """A text field, NULL where blank: an empty cell, as the slow path exports it."""
+    return NullIf(F(path), Value(""), output_field=models.TextField())
 
 
 CELL_ARGUMENTS = frozenset({"value", "record", "column", "bound_column", "bound_row", "table"})
@@ -205,8 +273,12 @@ def csv_chunks(table, language):
         writer = csv.writer(buffer, lineterminator="\r\n")
         buffer.write("\ufeff")
         writer.writerow([neutralise(h) for h in headers(table)])
-        for batch in value_rows(table):
-            writer.writerows([[csv_cell(value) for value in row] for row in batch])
+        if (expressions := database_values(table, neutralised=True)) is not None:
+            batches = database_batches(table, expressions)  # rows as they are to be written
+        else:
+            batches = ([[csv_cell(v) for v in row] for row in b] for b in value_rows(table))
+        for batch in batches:
+            writer.writerows(batch)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

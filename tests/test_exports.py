@@ -415,3 +415,27 @@ def test_xlsx_above_its_row_limit_is_refused_with_a_message(client, world, monke
     assert "XLSX up to 1 rows" in page
     one = client.get("/results/?year=2024&figure=companies&city=daegu&_export=xlsx", headers=EN)
     assert one.status_code == 200
+
+
+@pytest.mark.parametrize("payload", ["=1+1", "+x", "-x", "@x", "\tx", "\rx"])
+def test_formula_payloads_are_neutralised_by_the_database_too(client, world, make_company, payload):
+    """The exhibits table exports straight from the database's rows (`database_values`): the
+    apostrophe is put there by SQL."""
+    from cesdash.tables import ExhibitTable
+    from companies.models import Exhibit
+
+    company = make_company("evil", payload, payload)
+    p24 = world["p24"]
+    Exhibit.objects.create(
+        company=company, edition=p24.edition, pavilion=p24, source=p24.source,
+        showed_ko=payload, showed_en=payload,
+    )  # fmt: skip
+    assert exports.database_values(ExhibitTable(Exhibit.objects.for_exhibits_table()))
+
+    rows = csv_rows(client.get("/exhibits/?_export=csv", headers=EN))
+    evil = next(row for row in rows if "'" + payload in row)
+    assert evil.count("'" + payload) >= 4  # company and what it showed, in each language
+    for cell in evil:
+        assert not cell.startswith(exports.FORMULA_STARTS)
+    data = json.loads(text_of(client.get("/exhibits/?_export=json", headers=EN)))
+    assert any(row["company"] == payload for row in data)  # JSON keeps the text as it is
