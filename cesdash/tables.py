@@ -20,6 +20,7 @@ from django_tables2.utils import Accessor, OrderByTuple
 from cesdash.formatting import format_count, format_money
 from companies.models import (
     PARTICIPATION,
+    RECORD_COUNTS,
     Agreement,
     Company,
     Contract,
@@ -449,6 +450,19 @@ class CompanyTable(DataTable):
         sequence = ["company", "region", "sector", "programme", "ces", "awards", "..."]
         order_by = ("company",)
         empty_text = _("No companies match.")
+
+    def __init__(self, data, counted=True, **kwargs):
+        super().__init__(data, **kwargs)
+        if not counted:  # the read left the counts to the rows shown
+            self.prepare_records = self.add_counts
+
+    @staticmethod
+    def add_counts(records):
+        counts = Company.objects.filter(pk__in=[r.pk for r in records]).record_counts()
+        nothing = {**dict.fromkeys(RECORD_COUNTS, 0), "contract_value_usd": None}
+        for record in records:
+            for column, value in counts.get(record.pk, nothing).items():
+                setattr(record, column, value)
 
 
 # -------------------------------------------------------------------------------------- exhibits

@@ -203,10 +203,14 @@ def pavilion_list(request):
 
 @cached_page
 def company_list(request):
+    # The counts are read for the rows shown, unless the table is sorted by one of them.
+    sort = request.GET.get("sort", "").lstrip("-")
+    counted = sort in ("ces", "awards", "contracts", "contract_value_usd", "agreements")
     return table_page(
         request,
         table_class=CompanyTable,
-        queryset=Company.objects.for_companies_table(),
+        queryset=Company.objects.for_companies_table(counted),
+        table_kwargs={"counted": counted},
         filterset_class=CompanyFilter,
         name="companies",
         title=_("Companies"),

@@ -439,3 +439,18 @@ def test_formula_payloads_are_neutralised_by_the_database_too(client, world, mak
         assert not cell.startswith(exports.FORMULA_STARTS)
     data = json.loads(text_of(client.get("/exhibits/?_export=json", headers=EN)))
     assert any(row["company"] == payload for row in data)  # JSON keeps the text as it is
+
+
+def test_company_counts_read_per_page_are_those_a_sort_reads(contracts):
+    """The companies table counts records for the rows shown (`record_counts`), or annotates
+    the counts when sorted by one: both must say the same."""
+    from companies.models import RECORD_COUNTS
+
+    annotated = {c.pk: c for c in Company.objects.for_companies_table()}
+    counts = Company.objects.all().record_counts()
+    assert counts
+    for pk, company in annotated.items():
+        expected = {column: getattr(company, column) for column in RECORD_COUNTS}
+        got = counts.get(pk, {**dict.fromkeys(RECORD_COUNTS, 0), "contract_value_usd": None})
+        assert got == expected, company
+    assert any(row["contract_value_usd"] for row in counts.values())
