@@ -169,7 +169,7 @@ def test_query_count_does_not_grow_with_data(
     client, world, url, make_region, make_pavilion, make_figure, django_assert_max_num_queries
 ):
     url = url.format(source=world["p24"].source.key)
-    with django_assert_max_num_queries(20) as before:
+    with django_assert_max_num_queries(10) as before:
         client.get(url)
     from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 
@@ -339,3 +339,68 @@ def test_a_preview_bar_is_labelled_with_its_marks_and_drawn_pale(client, db):
     assert (label, opacity) == ("20 p*", 0.45)
     assert "p: 출장 전에 쓴 기사의 수치" in hover and "*: 기업과 기관을 함께 센 수" in hover
     assert bars[("대구", 2024)][:2] == ("16", 1)
+
+
+def page_and_table_urls(city, pavilion, company, source):
+    """Every public page, its JSON twin and every table, for one city, pavilion, company and
+    source: the same kinds of page `bench/pages.py` measures."""
+    year = pavilion.edition.year
+    pages = [
+        "/",
+        f"/?city={city.slug}",
+        f"/cities/{city.slug}/",
+        f"/editions/{year}/",
+        f"/editions/{year}/{pavilion.slug}/",
+        f"/companies/{company.slug}/",
+        "/sources/",
+        f"/sources/{source.key}/",
+    ]
+    twins = ["/index.json", f"/index.json?city={city.slug}"]
+    twins += [url.rstrip("/") + ".json" for url in pages[2:]]
+    tables = [
+        "/results/", f"/results/?year={year}&sort=-value", "/pavilions/",
+        "/pavilions/?sort=-companies", "/companies/", "/companies/?sort=-ces", "/exhibits/",
+        f"/exhibits/?year={year}&sort=company", "/contracts/", "/contracts/?sort=-amount",
+        "/agreements/", "/awards/", "/participation/", f"/participation/?city={city.slug}",
+        "/participation/?sort=-years",
+    ]  # fmt: skip
+    return pages + twins + tables
+
+
+def uncached_query_counts(client, urls):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for url in urls:
+        assert client.get(url).status_code == 200, url  # warm: the articles cited are kept
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts.append(len(queries))
+    return counts
+
+
+def test_every_page_reads_at_most_ten_queries_the_same_with_many_cities(client, world):
+    """1× (the test's two cities) against the synthetic data of many cities: the same number
+    of queries on every page, twin and table, and never more than 10."""
+    from cesdash import synthetic
+    from companies.models import Company
+    from delegations.models import Pavilion, Region
+
+    real = page_and_table_urls(
+        world["daegu"], world["p24"], Company.objects.get(slug="enercamp"), world["p24"].source
+    )
+    at_1x = uncached_query_counts(client, real)
+
+    synthetic.generate(scale=0.02)
+    city = Region.objects.get(slug="syn-city-000")
+    pavilion = Pavilion.objects.filter(region=city).order_by("-edition__year").first()
+    company = Company.objects.filter(exhibits__pavilion=pavilion).first()
+    scaled = page_and_table_urls(city, pavilion, company, synthetic.source())
+    at_scale = uncached_query_counts(client, scaled)
+
+    assert Company.objects.count() > 1000
+    assert dict(zip(scaled, at_scale, strict=True)) == dict(zip(scaled, at_1x, strict=True))
+    assert max(at_scale) <= 10, dict(zip(scaled, at_scale, strict=True))
