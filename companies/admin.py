@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
@@ -61,11 +62,12 @@ class PavilionChoiceField(forms.ModelChoiceField):
 class PavilionFileForm(ImportForm):
     """The upload: the file, and the pavilion and article its rows belong to."""
 
+    # Searched as the pavilion is typed (the admin's autocomplete): a list of every pavilion
+    # of every city and year would run to thousands.
     pavilion = PavilionChoiceField(
-        queryset=Pavilion.objects.select_related("edition", "region").order_by(
-            "-edition__year", "name_ko"
-        ),
+        queryset=Pavilion.objects.select_related("edition", "region"),
         label=_("Pavilion"),
+        widget=AutocompleteSelect(Exhibit._meta.get_field("pavilion"), admin.site),
     )
     source = forms.ModelChoiceField(
         queryset=Source.objects.order_by("-published_on", "title"),

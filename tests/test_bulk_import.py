@@ -144,7 +144,8 @@ def test_the_pavilion_page_links_to_the_import_with_its_pavilion_chosen(client):
     link = re.search(r'href="(/admin/companies/exhibit/import/\?[^"]+)"', page).group(1)
 
     form = client.get(link.replace("&amp;", "&")).content.decode()
-    chosen = re.search(r'<option value="(\d+)" selected>', form.split('name="pavilion"')[1])
+    select = re.search(r'<select name="pavilion".*?</select>', form, re.S).group(0)
+    chosen = re.search(r'<option value="(\d+)" selected>', select)
     assert chosen.group(1) == str(pavilion.pk)
 
 
@@ -179,3 +180,20 @@ def test_a_pavilions_contracts_come_from_a_file_too(client):
         ("에너캠프", "미국 충전기 유통사"): (1_000_000, "USD", False, "daegu"),
         ("새로운기업", "Robot Retail Inc."): (250_000, "USD", True, "daegu"),
     }
+
+
+def test_the_pavilion_is_chosen_by_searching_not_from_a_list_of_every_pavilion(client):
+    from delegations.models import Pavilion
+
+    pavilion = Pavilion.objects.get(edition__year=2024, slug="daegu")
+    page = client.get(f"{URL}?pavilion={pavilion.pk}").content.decode()
+    select = re.search(r'<select name="pavilion".*?</select>', page, re.S).group(0)
+
+    assert 'data-ajax--url="/admin/autocomplete/"' in select
+    assert select.count("<option") <= 2  # the chosen one (and the empty one), no more
+    assert f'value="{pavilion.pk}" selected' in select
+    found = client.get(
+        "/admin/autocomplete/",
+        {"term": "대구", "app_label": "companies", "model_name": "exhibit", "field_name": "pavilion"},
+    ).json()
+    assert str(pavilion.pk) in [result["id"] for result in found["results"]]
