@@ -56,7 +56,11 @@ messages: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) staticfiles
 
-# Time and peak memory of a full CSV export of 200,000 rows through the view (BENCH_ARGS="--rows 20000").
+# Every page, throughput, exports and page weight on the synthetic data, on SQLite and PostgreSQL:
+# prints and writes bench/RESULTS.md (about 20 minutes; BENCH_ARGS="--scale 0.1 --skip-postgres").
+# Needs wrk, and PostgreSQL's server for its half; installs them where it may (as root, Debian).
 .PHONY: bench
-bench: setup
-	$(PY) bench/export_bench.py $(BENCH_ARGS)
+bench: setup static
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench: install wrk"; exit 1; }
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq postgresql >/dev/null; } || echo "bench: no PostgreSQL server: SQLite only"
+	$(PY) bench/run.py $(BENCH_ARGS)
