@@ -53,11 +53,11 @@ from .pages import CityPage, EditionPage, HomePage, PavilionPage, Preview, Sourc
 from .totals import Results
 
 
-def recorded_counts(agreements, awards, contracts):
-    """(city id, year, metric, count) of the itemised records beside the reported totals: the
-    agreements signed (MOUs), the companies from the city that won an award (award winners) and
-    the contracts its companies signed (contract value). One query: the three counts UNION ALL."""
-    counts = [
+def recorded_parts(agreements, awards, contracts):
+    """The grouped counts of the itemised records beside the reported totals, as (city id, year,
+    metric, count) rows: the agreements signed (MOUs), the companies from the city that won an
+    award (award winners) and the contracts its companies signed (contract value)."""
+    return [
         query.annotate(metric=Value(str(metric))).values_list(*fields)
         for query, metric, fields in (
             (agreements.signed_by_city(), Metric.MOUS, ("region", "year", "metric", "signed")),
@@ -73,7 +73,19 @@ def recorded_counts(agreements, awards, contracts):
             ),
         )
     ]
-    return list(counts[0].union(*counts[1:], all=True).order_by())
+
+
+def union_all(parts):
+    """The rows of grouped counts of one shape, in one query; counts as ints (PostgreSQL gives
+    numerics where a sum joins them)."""
+    rows = parts[0].union(*parts[1:], all=True).order_by()
+    return [(*row[:-1], None if row[-1] is None else int(row[-1])) for row in rows]
+
+
+def recorded_counts(agreements, awards, contracts):
+    """(city id, year, metric, count) of the itemised records beside the reported totals, in
+    one query (`recorded_parts`)."""
+    return union_all(recorded_parts(agreements, awards, contracts))
 
 
 # How many other cities the home page compares the chosen one with: as many as a chart can show
@@ -295,14 +307,10 @@ class CesQuerySet(models.QuerySet):
             )
             .annotate(
                 companies_exhibiting=companies_at(edition),
-                # The itemised records beside the totals (as `recorded_counts` counts them).
-                recorded_mous=count_of(
-                    Agreement, region=city, edition=edition, status=Agreement.Status.SIGNED
+                # Its presence inferred, not reported (the e mark beside its name).
+                implied_here=Exists(
+                    Delegation.objects.filter(region=city, edition=edition, implied=True)
                 ),
-                recorded_award_winners=count_of(
-                    InnovationAward, company__region=city, edition=edition
-                ),
-                recorded_contract_value=count_of(Contract, company__region=city, edition=edition),
             )
         )
         shown = cities
@@ -317,6 +325,22 @@ class CesQuerySet(models.QuerySet):
             )
             shown = shown[:CITIES_SHOWN]
         ids = [c.pk for c in shown]
+        pavilions = preview(
+            PavilionResults.objects.for_pavilions_table(coverage=False)
+            .filter(edition=edition)
+            .order_by(F("companies").desc(nulls_last=True), "pk"),
+            Pavilion.objects.filter(edition=edition),
+        )
+        # The itemised counts beside the cities' totals and the pavilions' coverage: one query.
+        counts = union_all(
+            recorded_parts(
+                Agreement.objects.filter(edition=edition, region__in=ids),
+                InnovationAward.objects.filter(edition=edition, company__region__in=ids),
+                Contract.objects.filter(edition=edition, company__region__in=ids),
+            )
+            + (coverage_parts(pavilions) if pavilions else [])
+        )
+        add_coverage(pavilions, [row for row in counts if row[2] in COVERAGE])
         return EditionPage(
             edition=edition,
             cities=shown,
@@ -325,20 +349,9 @@ class CesQuerySet(models.QuerySet):
             # against (a window over one year's rows would see none).
             results=Results.build(
                 ReportedFigure.objects.filter(region__in=ids).city_totals(),
-                [
-                    (c.pk, edition.year, metric, n)
-                    for c in shown
-                    for metric in (Metric.MOUS, Metric.AWARD_WINNERS, Metric.CONTRACT_VALUE)
-                    if (n := getattr(c, f"recorded_{metric}"))
-                ],
+                [row for row in counts if row[2] not in COVERAGE],
             ),
-            pavilions=preview(
-                PavilionResults.objects.for_pavilions_table(coverage=False)
-                .filter(edition=edition)
-                .order_by(F("companies").desc(nulls_last=True), "pk"),
-                Pavilion.objects.filter(edition=edition),
-                prepare=add_coverage,
-            ),
+            pavilions=pavilions,
             delegations=preview(
                 Delegation.objects.filter(edition=edition)
                 .select_related("edition", "region", "source", "leader_source")
@@ -437,9 +450,10 @@ COVERAGE = (
 )
 
 
-def add_coverage(pavilions):
-    """Give each of `pavilions` (rows of `for_pavilions_table(coverage=False)`) its coverage
-    columns, as `for_pavilions_table()` annotates them, in one query (grouped counts, UNION ALL)."""
+def coverage_parts(pavilions):
+    """The grouped counts of the pavilion table's coverage columns (`COVERAGE`) for these
+    pavilions, as (pavilion id, 0, column, count) rows: the shape of `recorded_parts`, so both
+    can go in one query."""
     ids = [p.pk for p in pavilions]
     exhibits = Exhibit.objects.filter(pavilion__in=ids)
     contracts = Contract.objects.filter(pavilion__in=ids)
@@ -448,11 +462,11 @@ def add_coverage(pavilions):
             InnovationAward.objects.filter(company=OuterRef("company"), edition=OuterRef("edition"))
         )
     )
-    counts = [
+    return [
         rows.order_by()
         .values("pavilion")
-        .annotate(n=aggregate, column=Value(column))
-        .values_list("pavilion", "column", "n")
+        .annotate(n=aggregate, year=Value(0), column=Value(column))
+        .values_list("pavilion", "year", "column", "n")
         for column, rows, aggregate in (
             ("companies_named", exhibits, Count("pk")),
             ("contracts_recorded", contracts, Count("pk")),
@@ -465,9 +479,15 @@ def add_coverage(pavilions):
             ("award_winners_named", winners, Count("pk")),
         )
     ]
-    found = {}
-    for pavilion, column, n in counts[0].union(*counts[1:], all=True).order_by():
-        found[pavilion, column] = None if n is None else int(n)
+
+
+def add_coverage(pavilions, rows=None):
+    """Give each of `pavilions` (rows of `for_pavilions_table(coverage=False)`) its coverage
+    columns, as `for_pavilions_table()` annotates them: from `rows` of `coverage_parts` already
+    read, else in one query."""
+    if rows is None:
+        rows = union_all(coverage_parts(pavilions)) if pavilions else []
+    found = {(pavilion, column): n for pavilion, _year, column, n in rows}
     for p in pavilions:
         for column in COVERAGE:
             # No contract: no recorded value (unknown is not zero); no record: a count of 0.

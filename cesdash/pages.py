@@ -468,10 +468,8 @@ class EditionPage:
     @property
     def comparison(self):
         year = self.edition.year
-        implied = {d.region_id for d in self.delegations if d.implied}
         return [
-            Row(self.results.cells(c.pk, year), city=c, implied=c.pk in implied)
-            for c in self.cities
+            Row(self.results.cells(c.pk, year), city=c, implied=c.implied_here) for c in self.cities
         ]
 
     @property
