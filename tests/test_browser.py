@@ -145,7 +145,7 @@ def test_home_page_screenshots(site, browser):
 def test_language_switch_keeps_the_page(site, browser):
     page = open_page(browser, site, "ko")
     page.goto(site + "/cities/daegu/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert page.url == site + "/cities/daegu/"
     assert page.locator("html").get_attribute("lang") == "en"
