@@ -216,8 +216,12 @@ with CaptureQueriesContext(connection) as queries:
         rows += chunk.count(b"\\n")
         peak = max(peak, kb())
 elapsed = time.perf_counter() - started
-# The query that read the rows, for the database's own dump of the same rows.
-open(sys.argv[2], "w").write(max(queries.captured_queries, key=lambda q: len(q["sql"]))["sql"])
+# The query that read the rows, for the database's own dump of the same rows (on PostgreSQL
+# it ran in a server-side cursor: the SELECT after DECLARE ... FOR).
+import re
+sql = max(queries.captured_queries, key=lambda q: len(q["sql"]))["sql"]
+sql = re.sub(r"^DECLARE .*? CURSOR .*?FOR (SELECT )", r"\\1", sql, flags=re.S)
+open(sys.argv[2], "w").write(sql)
 peak = max(peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 print(elapsed, size, rows, (peak - before) / 1024, response.status_code)
 """
@@ -336,7 +340,7 @@ def xlsx_line(what, export):
     if export["status"] == 400:
         return f"| XLSX, {what} | refused (400) | {export['seconds']:.2f} ✓ | | |"
     return (
-        f"| XLSX, {what} | {export['lines']:,} lines, {export['bytes']:,} bytes | "
+        f"| XLSX, {what} | {export['bytes']:,} bytes | "
         f"{export['seconds']:.2f} {mark(export['seconds'] < 10)} | | "
         f"{export['memory_mb']:.0f} |"
     )
@@ -487,7 +491,7 @@ def main():
                     real = url + "_real"
 
                     def copy(sql, url=url):
-                        return ["psql", url, "-qAc", f"\\copy ({sql}) TO STDOUT WITH CSV"]
+                        return ["psql", url, "-qAc", f"COPY ({sql}) TO STDOUT WITH CSV"]
 
                     results.append(measure("PostgreSQL", url, real, copy, args, folder))
     text = report(results, machine, args)
