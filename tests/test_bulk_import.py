@@ -194,6 +194,11 @@ def test_the_pavilion_is_chosen_by_searching_not_from_a_list_of_every_pavilion(c
     assert f'value="{pavilion.pk}" selected' in select
     found = client.get(
         "/admin/autocomplete/",
-        {"term": "대구", "app_label": "companies", "model_name": "exhibit", "field_name": "pavilion"},
+        {
+            "term": "대구",
+            "app_label": "companies",
+            "model_name": "exhibit",
+            "field_name": "pavilion",
+        },
     ).json()
     assert str(pavilion.pk) in [result["id"] for result in found["results"]]
