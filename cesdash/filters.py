@@ -13,14 +13,13 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from cesdash.models import CompanyYear
 from companies.models import (
     Agreement,
     Company,
     Contract,
     Exhibit,
     InnovationAward,
-    ces_on_record,
-    took_part,
 )
 from delegations.models import (
     HEADLINE_METRICS,
@@ -194,8 +193,11 @@ class CompanyFilter(TableFilterSet):
         fields = []
 
     def took_part_in(self, queryset, name, edition):
-        """Companies that took part in that CES (`companies.models.took_part`)."""
-        return queryset.filter(took_part(company=OuterRef("pk"), edition=edition))
+        """Companies that took part in that CES (`companies.models.took_part`, as the company
+        summaries record it: the view brings them up to date)."""
+        return queryset.filter(
+            pk__in=CompanyYear.objects.filter(year=edition.year).values("company")
+        )
 
     def exhibited_with(self, queryset, name, region):
         """Companies that exhibited in a pavilion of that city at least once: IN a list the
@@ -213,8 +215,9 @@ class ParticipationFilter(CompanyFilter):
     )
 
     def came_back(self, queryset, name, value):
-        queryset = queryset.alias(ces_count=ces_on_record())
-        return queryset.filter(ces_count__gte=2) if value else queryset.filter(ces_count__lt=2)
+        if value:
+            return queryset.filter(summary__ces_count__gte=2)
+        return queryset.filter(summary__ces_count__lt=2)
 
 
 class ExhibitFilter(TableFilterSet):

@@ -7,12 +7,13 @@ docstring names the page it serves, and its result feeds both the page and the p
 The company page reads only `companies` and has its read there (`Company.objects.for_company_page`).
 """
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
+    FilteredRelation,
     Func,
     OuterRef,
     Prefetch,
@@ -22,13 +23,14 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import (
     Agreement,
     Company,
+    CompanyQuerySet,
     Contract,
     Exhibit,
     InnovationAward,
@@ -584,6 +586,53 @@ class SourceRecords(Source):
         proxy = True
 
 
+class CompanyRowsQuerySet(CompanyQuerySet):
+    """The companies and participation tables read their counts from the company summaries
+    (`CompanySummary`, `CompanyYear`): the view brings them up to date first
+    (`DataVersion.summaries_current`)."""
+
+    def for_companies_table(self):
+        """The companies table (/companies/): the companies the dashboard may name, each with
+        its records counted (`SUMMARY_COUNTS`, from its `CompanySummary`)."""
+        counts = {name: F(f"summary__{name}") for name in SUMMARY_COUNTS}
+        return (
+            self.filter(summary__public=True).select_related("region", "source").annotate(**counts)
+        )
+
+    def for_participation_table(self, sorted_by_year=None):
+        """The participation table (/participation/): the companies table's rows; a year's
+        columns (`<kind>_<year>`, 0 where the company was not there) are read here when the
+        table is sorted by that year, else for the rows shown (`participation_cells`)."""
+        companies = self.for_companies_table()
+        if sorted_by_year is None:
+            return companies
+        at_year = FilteredRelation("ces_years", condition=Q(ces_years__year=sorted_by_year))
+        return companies.annotate(at_year=at_year).annotate(
+            **{
+                f"{kind}_{sorted_by_year}": Coalesce(F(f"at_year__{kind}"), 0)
+                for kind in RECORD_KINDS
+            }
+        )
+
+    def participation_cells(self):
+        """{(company id, year): CompanyYear} of these companies: the participation table's
+        cells for one page or one batch of an export, in one query."""
+        rows = CompanyYear.objects.filter(company__in=self.values("pk"))
+        return {(row.company_id, row.year): row for row in rows}
+
+    def participation_years(self):
+        """The CES years any company took part in: the participation table's year columns."""
+        years = CompanyYear.objects.order_by("year").values_list("year", flat=True)
+        return list(years.distinct())
+
+
+class CompanyRows(Company):
+    objects = CompanyRowsQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+
+
 class DataVersion(models.Model):
     """One number that every change to the CES data bumps (`cesdash.caching`): the key under
     which rendered pages are cached, in the database so that every app server sharing it sees
@@ -591,6 +640,8 @@ class DataVersion(models.Model):
 
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
+    # The version the company summaries were last built for (`summaries_current`).
+    summarised = models.BigIntegerField(null=True)
 
     class Meta:
         verbose_name = _("data version")
@@ -608,3 +659,140 @@ class DataVersion(models.Model):
         """Record a change: in the changing transaction, so the two commit together."""
         if not cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now()):
             cls.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now()})
+
+    @classmethod
+    def summaries_current(cls):
+        """Bring the company summaries (`CompanyYear`, `CompanySummary`) up to the current
+        data version: nothing to do, one query, while they are; else they are rebuilt whole,
+        once, by the first request that needs them (concurrent ones wait for it)."""
+        row = cls.objects.filter(pk=1).values_list("version", "summarised").first()
+        if row is not None and row[0] == row[1]:
+            return
+        if row is None:
+            cls.objects.get_or_create(pk=1)
+        with transaction.atomic():
+            version, summarised = (
+                cls.objects.select_for_update().filter(pk=1).values_list("version", "summarised")
+            ).get()
+            if version != summarised:
+                summarise_companies()
+                cls.objects.filter(pk=1).update(summarised=version)
+
+
+class CompanyYear(models.Model):
+    """What the sources record of one company at one CES, counted from its published records:
+    a row wherever the company took part (`companies.models.took_part`: an exhibit, an
+    Innovation Award, a contract or an agreement). The cells of the participation table, and
+    its year filter. Derived, never edited: rebuilt whole when the data changes
+    (`DataVersion.summaries_current`)."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.DO_NOTHING, db_constraint=False, related_name="ces_years"
+    )
+    year = models.PositiveSmallIntegerField()
+    exhibits = models.PositiveIntegerField()
+    awards = models.PositiveIntegerField()
+    contracts = models.PositiveIntegerField()
+    # The contracts stated in US dollars, added up; NULL where none is (unknown is not 0).
+    contract_value_usd = models.BigIntegerField(null=True)
+    agreements = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "year"], name="company_year_once"),
+        ]
+        indexes = [models.Index(fields=["year", "company"], name="company_year_by_year")]
+
+    def __str__(self):
+        return f"{self.company_id} at CES {self.year}"
+
+
+class CompanySummary(models.Model):
+    """One company's records counted over all years (`CompanyYear` added up), and whether the
+    dashboard may name it (`Company.objects.public()`): the companies table's columns, so
+    that sorting and filtering 50,000 companies by them reads one indexed row each rather
+    than counting every company's records per request. Derived like `CompanyYear`."""
+
+    company = models.OneToOneField(
+        Company,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="summary",
+    )
+    public = models.BooleanField()
+    ces_count = models.PositiveIntegerField()
+    award_count = models.PositiveIntegerField()
+    contract_count = models.PositiveIntegerField()
+    contract_value_usd = models.BigIntegerField(null=True)
+    agreement_count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.company_id}: {self.ces_count} CES"
+
+
+# The companies table's columns of a company's summary.
+SUMMARY_COUNTS = (
+    "ces_count",
+    "award_count",
+    "contract_count",
+    "contract_value_usd",
+    "agreement_count",
+)
+
+# The kinds of record a company's year counts (`CompanyYear`).
+RECORD_KINDS = ("exhibits", "awards", "contracts", "agreements")
+
+
+def _year_counts(queryset, counted, value=None):
+    """One kind of record as (company, year, exhibits, awards, contracts, agreements, value)
+    rows, the record counted in its own column."""
+    columns = {name: Value(int(name == counted)) for name in RECORD_KINDS}
+    return (
+        queryset.order_by()
+        .annotate(
+            c=F("company"),
+            y=F("edition__year"),
+            **columns,
+            # Typed, or PostgreSQL reads the NULLs of the first rows as text.
+            v=F(value) if value else Cast(Value(None), models.BigIntegerField()),
+        )
+        .values_list("c", "y", *columns, "v")
+    )
+
+
+def summarise_companies():
+    """Rebuild `CompanyYear` and `CompanySummary` from the published records, in the
+    database: INSERT ... SELECT of grouped counts, about a second for 300,000 records."""
+    parts = [
+        _year_counts(Exhibit.objects.all(), "exhibits"),
+        _year_counts(InnovationAward.objects.all(), "awards"),
+        _year_counts(Contract.objects.all(), "contracts", value="usd_amount"),
+        _year_counts(Agreement.objects.filter(company__isnull=False), "agreements"),
+    ]
+    union = parts[0].union(*parts[1:], all=True).order_by()
+    records, params = union.query.sql_with_params()
+    years, summaries = CompanyYear._meta.db_table, CompanySummary._meta.db_table
+    company = Company._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {years}")
+        cursor.execute(f"DELETE FROM {summaries}")
+        cursor.execute(
+            f"INSERT INTO {years} "
+            "(company_id, year, exhibits, awards, contracts, agreements, contract_value_usd) "
+            "SELECT r.c, r.y, SUM(r.exhibits), SUM(r.awards), SUM(r.contracts), "
+            f"SUM(r.agreements), SUM(r.v) FROM ({records}) r GROUP BY r.c, r.y",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {summaries} (company_id, public, ces_count, award_count, "
+            "contract_count, agreement_count, contract_value_usd) "
+            "SELECT c.id, COUNT(y.year) > 0, COUNT(y.year), COALESCE(SUM(y.awards), 0), "
+            "COALESCE(SUM(y.contracts), 0), COALESCE(SUM(y.agreements), 0), "
+            f"SUM(y.contract_value_usd) FROM {company} c "
+            f"LEFT JOIN {years} y ON y.company_id = c.id GROUP BY c.id"
+        )
+    # A company with no published record is named only if it has no record at all: one whose
+    # every record is a draft is news not yet out (`Company.objects.public()`).
+    unrecorded = Company.objects.filter(pk=OuterRef("company")).public()
+    CompanySummary.objects.filter(public=False).filter(Exists(unrecorded)).update(public=True)

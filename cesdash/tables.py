@@ -3,10 +3,8 @@
 Every table shows names in the page's language and carries both the Korean and the English name
 in hidden columns that only exports include; `value_<column>` methods and columns' `value()` give
 the raw values that exports write, while the page shows them formatted. The rows come from one
-documented read each (`Company.objects.for_companies_table()`, ...), passed in by the view.
+documented read each (`CompanyRows.objects.for_companies_table()`, ...), passed in by the view.
 """
-
-from collections import Counter
 
 import django_tables2 as tables
 from django.db.models import Q
@@ -18,9 +16,8 @@ from django.utils.translation import ngettext, pgettext_lazy
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
+from cesdash.models import RECORD_KINDS, CompanyRows
 from companies.models import (
-    PARTICIPATION,
-    RECORD_COUNTS,
     Agreement,
     Company,
     Contract,
@@ -451,19 +448,6 @@ class CompanyTable(DataTable):
         order_by = ("company",)
         empty_text = _("No companies match.")
 
-    def __init__(self, data, counted=True, **kwargs):
-        super().__init__(data, **kwargs)
-        if not counted:  # the read left the counts to the rows shown
-            self.prepare_records = self.add_counts
-
-    @staticmethod
-    def add_counts(records):
-        counts = Company.objects.filter(pk__in=[r.pk for r in records]).record_counts()
-        nothing = {**dict.fromkeys(RECORD_COUNTS, 0), "contract_value_usd": None}
-        for record in records:
-            for column, value in counts.get(record.pk, nothing).items():
-                setattr(record, column, value)
-
 
 # -------------------------------------------------------------------------------------- exhibits
 
@@ -637,7 +621,8 @@ class AwardTable(DataTable):
 
 
 class YearColumn(tables.Column):
-    """One CES year of the participation matrix: exhibited, award, contracts, or empty."""
+    """One CES year of the participation matrix: what the sources record of the company there
+    (`CompanyYear`), or empty."""
 
     empty_values = ()
 
@@ -647,21 +632,24 @@ class YearColumn(tables.Column):
         kwargs.setdefault(
             "order_by",
             (
-                f"-award_{year}",
+                f"-awards_{year}",
                 f"-contracts_{year}",
                 f"-agreements_{year}",
-                f"-exhibited_{year}",
+                f"-exhibits_{year}",
                 "name_ko",
             ),
         )
-        super().__init__(accessor=f"exhibited_{year}", **kwargs)
+        super().__init__(accessor=f"exhibits_{year}", **kwargs)
 
     def describe(self, record):
         parts = []
-        if getattr(record, f"exhibited_{self.year}"):
+        if getattr(record, f"exhibits_{self.year}"):
             parts.append(str(_("exhibited")))
-        if getattr(record, f"award_{self.year}"):
-            parts.append(str(_("Innovation Award")))
+        if awards := getattr(record, f"awards_{self.year}"):
+            parts.append(
+                ngettext("Innovation Award", "%(count)d Innovation Awards", awards)
+                % {"count": awards}
+            )
         if contracts := getattr(record, f"contracts_{self.year}"):
             parts.append(
                 ngettext("%(count)d contract", "%(count)d contracts", contracts)
@@ -690,14 +678,14 @@ class ParticipationTable(DataTable):
         verbose_name=_("Home region"),
         linkify=lambda record: url_of(record.region),
     )
-    years = CountColumn(verbose_name=_("Years at CES"))
+    years = CountColumn(accessor="ces_count", verbose_name=_("Years at CES"))
     company_ko, company_en = bilingual_columns("name", _("Company"))
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
     export_units = _(
         "One row per company, one column per CES year. A cell lists what the sources record "
-        "for that year: exhibited, an Innovation Award, the number of contracts and of "
+        "for that year: exhibited, Innovation Awards, the number of contracts and of "
         "agreements signed. An empty cell means that no source records the company at that CES."
     )
 
@@ -705,7 +693,6 @@ class ParticipationTable(DataTable):
         model = Company
         fields = []
         sequence = ["company", "region", "years", "...", "company_ko", "company_en", "source"]
-        # By name: sorting 50,000 companies by their years at CES counts them all first.
         order_by = ("company",)
         empty_text = _("No companies match.")
 
@@ -716,15 +703,14 @@ class ParticipationTable(DataTable):
 
     def prepare_records(self, records):
         """Give each company of a page (or of an export's batch) its year columns, read in
-        four queries for them all."""
-        cells = Company.objects.filter(pk__in=[r.pk for r in records]).participation_by_year()
-        nothing = dict.fromkeys(PARTICIPATION, 0)
-        years_of = Counter(company for company, _year in cells)
+        one query for them all."""
+        ids = [record.pk for record in records]
+        cells = CompanyRows.objects.filter(pk__in=ids).participation_cells()
         for record in records:
-            record.years = years_of[record.pk]
             for year in self.years:
-                for kind, value in cells.get((record.pk, year), nothing).items():
-                    setattr(record, f"{kind}_{year}", value)
+                cell = cells.get((record.pk, year))
+                for kind in RECORD_KINDS:
+                    setattr(record, f"{kind}_{year}", getattr(cell, kind) if cell else 0)
 
 
 # --------------------------------------------------------------------------------------- results

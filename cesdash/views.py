@@ -33,7 +33,16 @@ from .filters import (
     ResultsFilter,
 )
 from .formatting import format_money, group
-from .models import COVERAGE, Ces, City, PavilionResults, SourceRecords, add_coverage
+from .models import (
+    COVERAGE,
+    Ces,
+    City,
+    CompanyRows,
+    DataVersion,
+    PavilionResults,
+    SourceRecords,
+    add_coverage,
+)
 from .tables import (
     AgreementTable,
     AwardTable,
@@ -203,14 +212,11 @@ def pavilion_list(request):
 
 @cached_page
 def company_list(request):
-    # The counts are read for the rows shown, unless the table is sorted by one of them.
-    sort = request.GET.get("sort", "").lstrip("-")
-    counted = sort in ("ces", "awards", "contracts", "contract_value_usd", "agreements")
+    DataVersion.summaries_current()
     return table_page(
         request,
         table_class=CompanyTable,
-        queryset=Company.objects.for_companies_table(counted),
-        table_kwargs={"counted": counted},
+        queryset=CompanyRows.objects.for_companies_table(),
         filterset_class=CompanyFilter,
         name="companies",
         title=_("Companies"),
@@ -298,14 +304,15 @@ def award_list(request):
 
 @cached_page
 def participation(request):
-    years = Company.objects.participation_years()
+    DataVersion.summaries_current()
+    years = CompanyRows.objects.participation_years()
     # Sorted by a year column: that year's columns are read in the query, to sort by.
     sorted_by = {f"y{year}": year for year in years}
     sort = request.GET.get("sort", "").lstrip("-")
     return table_page(
         request,
         table_class=ParticipationTable,
-        queryset=Company.objects.for_participation_table(sort == "years", sorted_by.get(sort)),
+        queryset=CompanyRows.objects.for_participation_table(sorted_by.get(sort)),
         filterset_class=ParticipationFilter,
         name="participation",
         title=_("Participation by year"),

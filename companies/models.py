@@ -23,50 +23,21 @@ from delegations.models import (
     Source,
     published,
 )
-from delegations.subqueries import count_of, sum_of
+from delegations.subqueries import count_of
 
 
 def took_part(**record):
     """Whether a company took part in a CES: a source records it there with an exhibit, an
     Innovation Award, a contract or an agreement it signed. `record` names the company and the
     CES (`company=OuterRef("pk")`, `edition__year=2024` ...). The one definition of
-    participation: the companies and participation tables, their year filter and the company
-    page all count by it."""
+    participation: the company page and the company summaries behind the companies and
+    participation tables (`cesdash.models.CompanyYear`) count by it."""
     return (
         Exists(Exhibit.objects.filter(**record))
         | Exists(InnovationAward.objects.filter(**record))
         | Exists(Contract.objects.filter(**record))
         | Exists(Agreement.objects.filter(company__isnull=False, **record))
     )
-
-
-# The companies table's counts of a company's records.
-RECORD_COUNTS = (
-    "ces_count",
-    "award_count",
-    "contract_count",
-    "contract_value_usd",
-    "agreement_count",
-)
-
-# What the participation table says of a company at one CES.
-PARTICIPATION = ("exhibited", "award", "contracts", "agreements")
-
-
-def participation_in(year):
-    """The participation table's columns for one year, as annotations of a company row."""
-    record = {"company": OuterRef("pk"), "edition__year": year}
-    return {
-        f"exhibited_{year}": Exists(Exhibit.objects.filter(**record)),
-        f"award_{year}": Exists(InnovationAward.objects.filter(**record)),
-        f"contracts_{year}": count_of(Contract, **record),
-        f"agreements_{year}": count_of(Agreement, **record),
-    }
-
-
-def ces_on_record():
-    """How many CES the outer company row took part in, by `took_part`."""
-    return count_of(Edition, took_part(company=OuterRef(OuterRef("pk")), edition=OuterRef("pk")))
 
 
 class CompanyQuerySet(models.QuerySet):
@@ -81,75 +52,6 @@ class CompanyQuerySet(models.QuerySet):
             | Exists(Agreement.all_objects.filter(company=company))
         )
         return self.exclude(drafts_only)
-
-    def for_companies_table(self, counted=True):
-        """The companies table (/companies/): one row a company, its itemised records counted
-        (`RECORD_COUNTS`). Without `counted`, the counts are left to `record_counts()` for the
-        rows shown: counting them for 50,000 companies before sorting took a second."""
-        companies = self.public().select_related("region", "source")
-        if not counted:
-            return companies
-        return companies.annotate(
-            ces_count=ces_on_record(),
-            award_count=count_of(InnovationAward, company=OuterRef("pk")),
-            contract_count=count_of(Contract, company=OuterRef("pk")),
-            contract_value_usd=sum_of(Contract, "usd_amount", company=OuterRef("pk")),
-            agreement_count=count_of(Agreement, company=OuterRef("pk")),
-        )
-
-    def record_counts(self):
-        """{company id: {column: value}} of `RECORD_COUNTS` for these companies, as
-        `for_companies_table()` annotates them, in two queries."""
-        counts = {}
-        for (company, _year), cell in self.participation_by_year().items():
-            row = counts.setdefault(company, dict.fromkeys(RECORD_COUNTS, 0))
-            row["ces_count"] += 1
-            row["award_count"] += cell["award"]
-            row["contract_count"] += cell["contracts"]
-            row["agreement_count"] += cell["agreements"]
-        values = (
-            Contract.objects.filter(company__in=self.values("pk"))
-            .order_by()
-            .values_list("company")
-            .annotate(total=Sum("usd_amount"))
-        )
-        for company, total in values:
-            counts[company]["contract_value_usd"] = total
-        for row in counts.values():
-            if not row["contract_count"]:
-                row["contract_value_usd"] = None  # no contract: no value (unknown is not 0)
-        return counts
-
-    def for_participation_table(self, sorted_by_years=False, sorted_by_year=None):
-        """The participation table (/participation/): the companies. How many CES each took
-        part in (`years`, by `took_part`) and what each did in each year are read for the rows
-        shown only (`participation_by_year`), unless the table is sorted by them: then they
-        are annotated to sort by (`sorted_by_years`, or one year's columns)."""
-        annotations = {"years": ces_on_record()} if sorted_by_years else {}
-        if sorted_by_year is not None:
-            annotations.update(participation_in(sorted_by_year))
-        return self.public().select_related("region", "source").annotate(**annotations)
-
-    def participation_by_year(self):
-        """{(company id, year): {"exhibited", "award", "contracts", "agreements"}} of these
-        companies: the participation table's cells for one page or one batch of an export.
-        One query: four grouped counts, UNION ALL."""
-        companies = self.values("pk")
-        counts = [
-            model.objects.filter(company__in=companies)
-            .order_by()
-            .values("company", year=F("edition__year"))
-            .annotate(n=Count("pk"), kind=models.Value(kind))
-            .values_list("company", "year", "kind", "n")
-            for model, kind in zip(
-                (Exhibit, InnovationAward, Contract, Agreement), PARTICIPATION, strict=True
-            )
-        ]
-        cells = {}
-        for company, year, kind, n in counts[0].union(*counts[1:], all=True).order_by():
-            cell = cells.setdefault((company, year), dict.fromkeys(PARTICIPATION, 0))
-            cell[kind] = n if kind in ("contracts", "agreements") else n > 0
-        return cells
 
     def for_company_page(self, slug):
         """The company page (/companies/<slug>/): every CES it exhibited at, its awards in
@@ -177,12 +79,6 @@ class CompanyQuerySet(models.QuerySet):
             )
             .get(slug=slug)
         )
-
-    def participation_years(self):
-        """The CES years any company took part in: the year columns of the participation
-        table."""
-        editions = Edition.objects.filter(took_part(edition=OuterRef("pk"))).order_by("year")
-        return list(editions.values_list("year", flat=True))
 
 
 class CompanyManager(models.Manager.from_queryset(CompanyQuerySet)):

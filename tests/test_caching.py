@@ -2,6 +2,7 @@
 and never stale, because every change bumps the version."""
 
 import gzip
+import json
 
 import pytest
 from django.db import connection
@@ -102,3 +103,43 @@ def test_synthetic_data_written_in_bulk_bumps_the_version(client, world):
     cleared = get(client, "/editions/2024/").content.decode()
 
     assert "syn-" not in before and "syn-" in after and "syn-" not in cleared
+
+
+def test_the_company_tables_counts_follow_every_change_at_once(client, world, make_company):
+    """The companies and participation tables read summaries rebuilt when the data version
+    moves: a new record, a draft, its publication each show on the next view."""
+    from companies.models import Exhibit, InnovationAward
+
+    def companies():
+        rows = json.loads(b"".join(get(client, "/companies/?_export=json").streaming_content))
+        return {row["company_en"]: (row["ces"], row["awards"]) for row in rows}
+
+    def adplus_years():
+        response = get(client, "/participation/?q=adplus&_export=json")
+        (row,) = json.loads(b"".join(response.streaming_content))
+        return {key: row.get(key) for key in ("years", "y2019", "y2024")}
+
+    p19, p24 = world["p19"], world["p24"]
+    before = companies()
+    adplus = make_company("adplus", "애드플러스", "Adplus")
+    InnovationAward.objects.create(company=adplus, edition=p24.edition, source=p24.source)
+    after_award = companies()
+    draft = Exhibit.all_objects.create(
+        company=adplus, edition=p19.edition, pavilion=p19, source=p19.source, published=False
+    )
+    newcomer = make_company("newcomer", "뉴커머", "Newcomer")
+    Exhibit.all_objects.create(
+        company=newcomer, edition=p24.edition, pavilion=p24, source=p24.source, published=False
+    )
+    with_drafts = companies()
+    participation = adplus_years()
+    draft.published = True
+    draft.save()
+    published = companies()
+
+    assert "Adplus" not in before
+    assert after_award["Adplus"] == (1, 1)
+    assert with_drafts["Adplus"] == (1, 1) and "Newcomer" not in with_drafts
+    assert published["Adplus"] == (2, 1)
+    assert participation == {"years": 1, "y2019": None, "y2024": "Innovation Award"}
+    assert adplus_years() == {"years": 2, "y2019": "exhibited", "y2024": "Innovation Award"}

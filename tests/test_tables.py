@@ -6,6 +6,7 @@ import re
 import pytest
 from pagetext import body_rows
 
+from cesdash.models import CompanyRows, CompanySummary, DataVersion
 from cesdash.tables import (
     AgreementTable,
     AwardTable,
@@ -21,6 +22,10 @@ from delegations.models import ReportedFigure
 
 EN = {"accept-language": "en"}
 KO = {"accept-language": "ko"}
+
+# Reading the data version, locking it, emptying and filling the two summary tables, naming
+# the companies with no record, marking the version: in a transaction (a savepoint in a test).
+REBUILD_QUERIES = 10
 
 TABLES = {
     "/results/": ResultsTable,
@@ -279,7 +284,8 @@ def sortable_columns(table_class, years=()):
 def test_every_column_sorts_both_ways(client, varied, url):
     """Asked to sort by a column, the rows come in that column's order, empty cells last, in
     either direction; every column has two different values here, so an unsorted table fails."""
-    years = Company.objects.participation_years() if url == "/participation/" else ()
+    DataVersion.summaries_current()
+    years = CompanyRows.objects.participation_years() if url == "/participation/" else ()
     for name in sortable_columns(TABLES[url], years):
         if name.startswith("y") and name[1:].isdigit():
             continue  # a year of the participation matrix: tested on its own below
@@ -343,6 +349,9 @@ def test_query_count_per_page_does_not_grow_with_the_data(
     if url in ("/pavilions/", "/agreements/", "/exhibits/", "/contracts/"):
         query += "&city=daegu"
     limit = 10
+    # The company summaries are rebuilt once a change, by whichever request comes first: that
+    # is measured by its own test below, the pages here.
+    DataVersion.summaries_current()
     with django_assert_max_num_queries(limit):
         assert client.get(query).status_code == 200
 
@@ -364,10 +373,28 @@ def test_query_count_per_page_does_not_grow_with_the_data(
             subject_en="Subject", source=p24.source,
         )  # fmt: skip
 
+    DataVersion.summaries_current()
     with django_assert_max_num_queries(limit):
         assert client.get(query).status_code == 200
     with django_assert_max_num_queries(limit):
         assert client.get(url + "?year=2024").status_code == 200
+
+
+def test_company_summaries_are_rebuilt_in_the_same_queries_whatever_the_data(
+    came_back, make_company, django_assert_num_queries
+):
+    """The summaries are rebuilt in SQL, not a query a company: as many queries for 2
+    companies as for 40; once current, checking them costs one."""
+    DataVersion.bump()
+    with django_assert_num_queries(REBUILD_QUERIES):
+        DataVersion.summaries_current()
+    for n in range(40):
+        make_company(f"co-{n}", f"회사{n}", f"Company {n}")
+    with django_assert_num_queries(REBUILD_QUERIES):
+        DataVersion.summaries_current()
+    with django_assert_num_queries(1):
+        DataVersion.summaries_current()
+    assert CompanySummary.objects.count() == Company.objects.count()
 
 
 def test_awards_filter_by_the_city_whose_pavilion_the_winner_exhibited_in(client, varied):
