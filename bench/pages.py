@@ -22,12 +22,15 @@ sys.path.insert(0, str(ROOT))
 
 def page_urls():
     """(name, URL) of every public page, its JSON twin and every table: at the synthetic scale
-    a synthetic city, CES, pavilion, company and source; with the real data only, Daegu's."""
+    a synthetic city, CES, pavilion, company and source; with the real data only, real ones."""
     from companies.models import Company
     from delegations.models import Pavilion, Region, Source
 
+    # With the real data only, a city whose pavilion companies are named in, so that the city's
+    # tables have rows at both scales (an empty table reads less).
     city = (
         Region.objects.filter(slug__startswith="syn-").order_by("slug").first()
+        or Region.objects.at_ces().filter(pavilions__exhibits__isnull=False).first()
         or Region.objects.at_ces().first()
     )
     pavilion = (
@@ -56,7 +59,8 @@ def page_urls():
         ("pavilions", "/pavilions/"),
         ("pavilions, by companies", "/pavilions/?sort=-companies"),
         ("companies", "/companies/"),
-        ("companies, by exhibits", "/companies/?sort=-exhibits"),
+        ("companies, by CES on record", "/companies/?sort=-ces"),
+        ("companies, by contract value", "/companies/?sort=-contract_value_usd"),
         ("exhibits", "/exhibits/"),
         ("exhibits of a CES, by company", f"/exhibits/?year={year}&sort=company"),
         ("contracts", "/contracts/"),
@@ -64,6 +68,7 @@ def page_urls():
         ("agreements", "/agreements/"),
         ("awards", "/awards/"),
         ("participation", "/participation/"),
+        ("participation, by a year", f"/participation/?sort=-y{year}"),
         ("participation of a city", f"/participation/?city={city.slug}"),
     ]
     return pages, twins, tables

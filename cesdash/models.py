@@ -686,8 +686,14 @@ class CompanyYear(models.Model):
     its year filter. Derived, never edited: rebuilt whole when the data changes
     (`DataVersion.summaries_current`)."""
 
+    # The company and the year are the key: no surrogate id, one index fewer to fill.
+    pk = models.CompositePrimaryKey("company", "year")
     company = models.ForeignKey(
-        Company, on_delete=models.DO_NOTHING, db_constraint=False, related_name="ces_years"
+        Company,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the key's first column
+        related_name="ces_years",
     )
     year = models.PositiveSmallIntegerField()
     exhibits = models.PositiveIntegerField()
@@ -698,9 +704,6 @@ class CompanyYear(models.Model):
     agreements = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["company", "year"], name="company_year_once"),
-        ]
         indexes = [models.Index(fields=["year", "company"], name="company_year_by_year")]
 
     def __str__(self):
@@ -775,8 +778,14 @@ def summarise_companies():
     years, summaries = CompanyYear._meta.db_table, CompanySummary._meta.db_table
     company = Company._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {years}")
-        cursor.execute(f"DELETE FROM {summaries}")
+        if connection.vendor == "postgresql":
+            # Emptied without leaving 300,000 dead rows in the indexes that the next fill
+            # would wade through; readers wait for the new rows (PostgreSQL's TRUNCATE takes
+            # the table until the transaction ends) rather than see none.
+            cursor.execute(f"TRUNCATE {years}, {summaries}")
+        else:
+            cursor.execute(f"DELETE FROM {years}")
+            cursor.execute(f"DELETE FROM {summaries}")
         cursor.execute(
             f"INSERT INTO {years} "
             "(company_id, year, exhibits, awards, contracts, agreements, contract_value_usd) "
