@@ -95,15 +95,16 @@ def recorded_counts(agreements, awards, contracts):
 COMPARED = 5
 
 
-def nearest_in_size(city, cities, year):
-    """The `COMPARED` cities of `cities` whose companies at CES `year` are nearest in number to
-    `city`'s; cities that reported no such count come last, in the order they were entered."""
-    sizes = {
-        row["region"]: row["value"]
-        for row in ReportedFigure.objects.filter(
-            edition__year=year, metric=Metric.COMPANIES
-        ).city_totals()
-    }
+def companies_exhibiting(year):
+    """{city id: its companies exhibiting at CES `year`} of the cities that report the figure."""
+    figures = ReportedFigure.objects.filter(edition__year=year, metric=Metric.COMPANIES)
+    return {row["region"]: row["value"] for row in figures.city_totals()}
+
+
+def nearest_in_size(city, cities, sizes):
+    """The `COMPARED` cities of `cities` whose companies exhibiting (`sizes`) are nearest in
+    number to `city`'s; cities that reported no such count come last, in the order they were
+    entered."""
     own = sizes.get(city.pk) or 0
     others = [c for c in cities if c != city]
     others.sort(key=lambda c: (sizes.get(c.pk) is None, abs((sizes.get(c.pk) or 0) - own), c.pk))
@@ -180,7 +181,8 @@ class CityQuerySet(RegionQuerySet):
         at_latest = [c for c in cities if city_latest in years_of.get(c.pk, ())]
         by_slug = {c.slug: c for c in at_latest if c != city}
         picked = [by_slug[s] for s in dict.fromkeys(compare) if s in by_slug][:COMPARED]
-        others = picked or nearest_in_size(city, at_latest, city_latest)
+        sizes = companies_exhibiting(city_latest) if city_latest else {}
+        others = picked or nearest_in_size(city, at_latest, sizes)
         compared = [city, *others] if city else []
         ids = [c.pk for c in compared]
         results = Results.build(
@@ -198,6 +200,7 @@ class CityQuerySet(RegionQuerySet):
             compared=compared,
             picked=picked,
             cities_at_latest=len(at_latest),
+            cities_sized=sum(1 for c in at_latest if c.pk in sizes),
             latest=max(all_years, default=None),
             city_latest=city_latest,
             results=results,
@@ -253,15 +256,16 @@ class CityQuerySet(RegionQuerySet):
             companies=preview(
                 Company.objects.public().filter(region=city).order_by(*localized_fields("name"))
             ),
+            # The latest first, as the delegations and pavilions.
             agreements=preview(
-                Agreement.objects.filter(region=city).select_related(
-                    "edition", "region", "company", "source"
-                )
+                Agreement.objects.filter(region=city)
+                .select_related("edition", "region", "company", "source")
+                .order_by("-edition__year", F("signed_on").asc(nulls_last=True), "key")
             ),
             awards=preview(
-                InnovationAward.objects.filter(company__region=city).select_related(
-                    "company__region", "edition", "source"
-                )
+                InnovationAward.objects.filter(company__region=city)
+                .select_related("company__region", "edition", "source")
+                .order_by("-edition__year", *localized_fields("company__name"))
             ),
         )
 

@@ -346,6 +346,7 @@ class HomePage:
     compared: list  # the city and the few it is compared with
     picked: list  # ... those of them the reader chose (empty: the nearest in size)
     cities_at_latest: int  # how many cities are on record at the city's latest CES
+    cities_sized: int  # how many of them report their companies exhibiting there
     latest: int | None
     city_latest: int | None
     results: object
@@ -366,8 +367,24 @@ class HomePage:
         return [Row(self.results.cells(c.pk, self.city_latest), city=c) for c in self.compared]
 
     @property
+    def picks(self):
+        """Each city the reader picked, with the address of the page without it."""
+        return [
+            (
+                region,
+                "?"
+                + urlencode(
+                    [("city", self.city.slug)]
+                    + [("compare", other.slug) for other in self.picked if other != region]
+                ),
+            )
+            for region in self.picked
+        ]
+
+    @property
     def all_cities_url(self):
-        """Every city at that CES, a row each, in the paged results table."""
+        """Every city that reports its companies exhibiting at that CES, a row each, in the
+        paged results table (`cities_sized` of them)."""
         query = {"year": self.city_latest, "figure": "companies", "sort": "-value"}
         return f"{reverse('results')}?{urlencode(query)}"
 
@@ -381,6 +398,7 @@ class HomePage:
             "compared_by": "choice" if self.picked else "nearest_in_size",
             "cities": [city_json(c) for c in self.compared],
             "cities_at_ces": self.cities_at_latest,
+            "cities_reporting_companies": self.cities_sized,
             "all_cities_url": self.all_cities_url if self.city_latest else None,
             "trends": {
                 "years": self.chart_years,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
@@ -33,6 +33,8 @@ NUMBER = {"td": {"class": "num"}, "th": {"class": "num"}}
 # Running text (a subject, a sector): wraps, but is never squeezed into a column of syllables.
 LONG = {"td": {"class": "long"}}
 NONE_ON_RECORD = _("none on record")
+# The pager's words in django-tables2's template, which ships no Korean: translated in ours.
+PAGER_WORDS = (gettext_noop("previous"), gettext_noop("next"))
 
 
 def url_of(obj):

@@ -406,3 +406,71 @@ def test_every_page_reads_at_most_ten_queries_the_same_with_many_cities(client, 
     assert Company.objects.count() > 1000
     assert dict(zip(scaled, at_scale, strict=True)) == dict(zip(scaled, at_1x, strict=True))
     assert max(at_scale) <= 10, dict(zip(scaled, at_scale, strict=True))
+
+
+@pytest.fixture
+def many_cities(world, make_region, make_pavilion, make_figure):
+    """Daegu (16 companies at CES 2024) and Jeonbuk (20) among ten more cities at CES 2024:
+    nine report their companies exhibiting (10, 11, ... 18 and so on), one does not."""
+    for n in range(10):
+        city = make_region(f"city-{n}", f"도시{n}", f"City {n}")
+        pavilion = make_pavilion(2024, city, f"관{n}", f"Hall {n}")
+        if n < 9:
+            make_figure(pavilion, "companies", 10 + 3 * n)  # 10, 13, 16 ... 34
+        else:
+            make_figure(pavilion, "consultations", 5)
+    return world
+
+
+def compared_cities(client, query):
+    data = client.get(f"/index.json?{query}").json()
+    return data, [city["slug"] for city in data["cities"]]
+
+
+def test_home_compares_a_city_with_the_five_nearest_in_size(client, many_cities):
+    data, cities = compared_cities(client, "city=daegu")
+    page = text_of(client.get("/?city=daegu", headers={"accept-language": "en"}))
+
+    # Daegu 16: City 2 (16), City 1 (13), City 3 (19), Jeonbuk (20), then City 0 (10) and
+    # City 4 (22) both 6 away: the tie goes to the city entered first.
+    assert cities == ["daegu", "city-2", "city-1", "city-3", "jeonbuk", "city-0"]
+    assert data["compared_by"] == "nearest_in_size"
+    assert data["cities_at_ces"] == 12 and data["cities_reporting_companies"] == 11
+    assert "Daegu and the 5 cities nearest to it in companies exhibiting." in page
+    assert "All 11 cities reporting their companies exhibiting, in the results table" in page
+    results = client.get(data["all_cities_url"], headers={"accept-language": "en"})
+    assert "11 rows" in results.content.decode()
+
+
+def test_home_compares_with_the_cities_a_reader_picks(client, many_cities):
+    data, cities = compared_cities(
+        client, "city=daegu&compare=city-9&compare=nowhere&compare=city-0"
+    )
+    page = client.get(
+        "/?city=daegu&compare=city-9&compare=city-0", headers={"accept-language": "en"}
+    ).content.decode()
+
+    assert cities == ["daegu", "city-9", "city-0"]  # an unknown city is left out
+    assert data["compared_by"] == "choice"
+    assert "Daegu and the cities you chose." in page
+    assert "Back to the nearest in size" in page
+    # Each pick can be taken off again, keeping the others.
+    assert 'href="?city=daegu&amp;compare=city-0" aria-label="Remove City 9' in page
+    assert 'href="?city=daegu&amp;compare=city-9" aria-label="Remove City 0' in page
+
+
+def test_city_page_lists_its_latest_records_first(client, world, make_company):
+    from companies.models import Agreement, InnovationAward
+
+    p19 = world["p19"]
+    adplus = make_company("adplus", "애드플러스", "Adplus", region=world["daegu"])
+    InnovationAward.objects.create(company=adplus, edition=p19.edition, source=p19.source)
+    Agreement.objects.create(
+        key="old-mou", edition=p19.edition, region=world["daegu"], kind="mou",
+        partner_ko="옛 상대", partner_en="Old partner", subject_ko="내용", subject_en="Subject",
+        source=p19.source,
+    )  # fmt: skip
+    data = client.get("/cities/daegu.json").json()
+
+    assert [award["year"] for award in data["awards"]] == [2024, 2019]
+    assert [agreement["year"] for agreement in data["agreements"]] == [2024, 2019]

@@ -342,6 +342,9 @@ def test_page_size_is_capped(client, world, make_source):
     assert row_count("per_page=200&page=2") == 51
     assert row_count("per_page=-1") == 50
     assert "251 rows" in client.get("/companies/", headers=EN).content.decode()
+    pager = client.get("/companies/?page=2", headers=KO).content.decode()
+    pager_words = re.findall(r'<li class="(previous|next)">\s*<a [^>]*>\s*(\S+)', pager)
+    assert pager_words == [("previous", "이전"), ("next", "다음")]
 
 
 @pytest.mark.parametrize("url", TABLES)
