@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, format_money
 from cesdash.totals import figure_marks
@@ -610,19 +609,6 @@ class SourcePage:
     @property
     def led_delegations(self):
         return [d for d in self.delegations if d.leader_source_id == self.source.pk]
-
-    @property
-    def record_lists(self):
-        """(label, records, table) of every kind of record, for the page's list."""
-        tables = self.tables
-        return [
-            (_("Pavilion"), self.pavilions, tables["pavilions"]),
-            (_("Delegation"), self.delegations, ""),
-            (_("Exhibit"), self.exhibits, tables["exhibits"]),
-            (_("Contract"), self.contracts, tables["contracts"]),
-            (_("Agreement"), self.agreements, tables["agreements"]),
-            (_("Innovation Award"), self.awards, tables["awards"]),
-        ]
 
     def as_json(self):
         source = self.source

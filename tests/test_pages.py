@@ -9,6 +9,7 @@ from django.utils import translation
 from pagetext import main, text
 
 from cesdash.formatting import format_money, korean_amount
+from cesdash.models import DataVersion
 from delegations.models import ReportedFigure
 
 
@@ -474,3 +475,26 @@ def test_city_page_lists_its_latest_records_first(client, world, make_company):
 
     assert [award["year"] for award in data["awards"]] == [2024, 2019]
     assert [agreement["year"] for agreement in data["agreements"]] == [2024, 2019]
+
+
+def test_a_long_source_page_says_under_each_list_how_many_more_there_are(client, world):
+    from companies.models import Company, Exhibit
+
+    p24 = world["p24"]
+    source = p24.source
+    companies = Company.objects.bulk_create(
+        Company(slug=f"co-{n:04}", name_ko=f"회사{n:04}", name_en=f"Co {n:04}", source=source)
+        for n in range(1_200)
+    )
+    Exhibit.objects.bulk_create(
+        Exhibit(company=c, edition=p24.edition, pavilion=p24, source=source) for c in companies
+    )
+    DataVersion.bump()
+    page = text_of(client.get(f"/sources/{source.key}/", headers={"accept-language": "en"}))
+    start = page.index(" Exhibits ")
+    exhibits = page[start : page.index(" Contracts ", start)]
+
+    # Enercamp's exhibit and the 1,200 added, ten of them shown, the rest in the table.
+    assert "The first 10 of 1,201. All of them, in the table →" in exhibits
+    assert exhibits.count("(CES 2024)") == 10
+    assert "The first" not in page[page.index(" Contracts ", start) :]  # one contract: no note
