@@ -322,10 +322,16 @@ def comparison_chart(dom_id, results, regions, metric, year, colours):
     )
 
 
+# Up to this many bars a series, each is labelled with its figure; more would overlap.
+LABELLED_BARS = 12
+
+
 def _bars(totals, x, colour, **options):
     """A bar per total, labelled with its figure and its marks; approximate figures hatched,
     previews (plans, not results) paler, and a gap with 'not reported' in the hover where there
     is no total."""
+    # More bars than that and the labels would overlap: the hover and the tables have them.
+    labels = {"text": [_short(t) for t in totals]} if len(x) <= LABELLED_BARS else {}
     return dict(
         type="bar",
         x=x,
@@ -335,12 +341,12 @@ def _bars(totals, x, colour, **options):
             "pattern": {"shape": ["/" if t and t.approximate else "" for t in totals]},
             "opacity": [0.45 if t and t.preview else 1 for t in totals],
         },
-        text=[_short(t) for t in totals],
         textposition="outside",
         textfont={"size": 11},
         constraintext="none",
         cliponaxis=False,
         customdata=[_hover(t) for t in totals],
+        **labels,
         **options,
     )
 

@@ -498,3 +498,26 @@ def test_a_long_source_page_says_under_each_list_how_many_more_there_are(client,
     assert "The first 10 of 1,201. All of them, in the table →" in exhibits
     assert exhibits.count("(CES 2024)") == 10
     assert "The first" not in page[page.index(" Contracts ", start) :]  # one contract: no note
+
+
+def test_bars_are_labelled_only_while_the_labels_have_room(
+    client, world, make_pavilion, make_figure
+):
+    """Daegu's trend over 2019-2024 labels each bar; over twenty years of CES the labels would
+    overlap, so the bars carry none (the hover and the tables give the figures)."""
+
+    def trend():
+        html = client.get("/cities/daegu/", headers={"accept-language": "en"}).content.decode()
+        data = re.search(r'id="trend-companies-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+        (trace,) = json.loads(data)["data"][:1]
+        return trace
+
+    short = trend()
+    make_figure(
+        make_pavilion(2005, world["daegu"], "대구관", "Daegu Hall", slug="d05"), "companies", 3
+    )
+    long = trend()
+
+    assert len(short["x"]) == 6 and short["text"][0] == "25" and short["text"][-1] == "16"
+    assert len(long["x"]) == 20 and "text" not in long
+    assert long["y"][0] == 3 and long["y"][-1] == 16  # the bars themselves are all there
