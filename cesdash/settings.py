@@ -89,6 +89,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cesdash.urls"
+# Django's form renderer, its <select> written in Python (the filters list every city).
+FORM_RENDERER = "cesdash.forms.FormRenderer"
 WSGI_APPLICATION = "cesdash.wsgi.application"
 
 TEMPLATES = [
@@ -207,7 +209,8 @@ CACHES = {
 }
 
 # ---------------------------------------------------------------------------- tables
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+# django-tables2's own table, its rows written in Python (cesdash/templatetags/table_rows.py).
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 # ---------------------------------------------------------------------------- logging
 LOGGING = {
