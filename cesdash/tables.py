@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
+from django_tables2.data import TableQuerysetData
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
@@ -167,11 +168,35 @@ class UsdColumn(CountColumn):
         return self.with_marks(format_money(value, "USD", self.is_approximate(record)), record)
 
 
+class RowsByKey(TableQuerysetData):
+    """A table's rows where a page of them is found by key first, then read in full.
+
+    A page sorted on joined columns sorts every matching row: with the full rows (every
+    related object the cells show) that is most of the time of a page of 200,000 exhibits.
+    Finding the page's keys joins only what the filters and the sort need; the 50 rows are
+    then read by key, in that order.
+    """
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return super().__getitem__(key)
+        keys = list(self.data.values_list("pk", flat=True)[key])
+        rows = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
+        return [rows[pk] for pk in keys]
+
+
 class DataTable(tables.Table):
     """Base of the analysts' tables: what an export says about itself besides its rows."""
 
     #: What the numbers are counted or measured in, for the export's description.
     export_units = ""
+    #: Whether a page's rows are found by key before they are read (`RowsByKey`).
+    rows_by_key = False
+
+    def __init__(self, data=None, *args, **kwargs):
+        if self.rows_by_key and TableQuerysetData.validate(data):
+            data = RowsByKey(data)
+        super().__init__(data, *args, **kwargs)
 
     class Meta:
         attrs = {"class": "data-table"}
@@ -194,6 +219,7 @@ class DataTable(tables.Table):
 
 
 class PavilionTable(DataTable):
+    rows_by_key = True
     year = year_column()
     city = NameColumn(
         "region__name",
@@ -312,6 +338,8 @@ def pavilion_summary(pavilions):
 
 class AgreementTable(DataTable):
     """MOUs and agreements signed during the CES trips (/agreements/)."""
+
+    rows_by_key = True
 
     year = year_column()
     city = NameColumn(
@@ -460,6 +488,8 @@ class CompanyTable(DataTable):
 class ExhibitTable(DataTable):
     """Companies at a CES, and at which pavilion when the source says (/exhibits/)."""
 
+    rows_by_key = True
+
     year = year_column()
     city = city_column(default="")
     pavilion = NameColumn(
@@ -517,6 +547,8 @@ class AmountColumn(tables.Column):
 
 class ContractTable(DataTable):
     """Contracts signed at CES: company, counterparty, amount, subject (/contracts/)."""
+
+    rows_by_key = True
 
     year = year_column()
     city = city_column()
@@ -581,6 +613,8 @@ class ContractTable(DataTable):
 
 class AwardTable(DataTable):
     """CES Innovation Awards, one row a company and year (/awards/)."""
+
+    rows_by_key = True
 
     year = year_column()
     company = company_column()
