@@ -11,9 +11,9 @@ company's home region. They often agree, but a pavilion can host companies from 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from cesdash.models import CompanyYear
 from companies.models import (
