@@ -7,8 +7,10 @@ documented read each (`CompanyRows.objects.for_companies_table()`, ...), passed 
 """
 
 import django_tables2 as tables
-from django.db.models import Q
+from django.db.models import Count, F, Q
+from django.db.models.expressions import OrderBy
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -175,14 +177,55 @@ class RowsByKey(TableQuerysetData):
     related object the cells show) that is most of the time of a page of 200,000 exhibits.
     Finding the page's keys joins only what the filters and the sort need; the 50 rows are
     then read by key, in that order.
+
+    Sorted by year first (every table's default), the rows are counted a CES at a time instead
+    of all at once: the counts give the total, and say which CES a page's rows are in, so only
+    those are sorted (a page of the latest CES sorts its 10,000 exhibits, not 200,000).
     """
 
+    YEAR = "edition__year"
+
+    def year_order(self):
+        """Whether the rows are sorted by CES year first: False, or "asc" / "desc"."""
+        order = self.data.query.order_by
+        first = order[0] if order else None
+        if self.data.query.group_by is not None or not isinstance(first, OrderBy):
+            return False
+        if not isinstance(first.expression, F) or first.expression.name != self.YEAR:
+            return False
+        return "desc" if first.descending else "asc"
+
+    @cached_property
+    def year_counts(self):
+        """[(year, rows)] in the table's order of years."""
+        rows = self.data.order_by().values_list(self.YEAR).annotate(n=Count("pk"))
+        return sorted(rows, reverse=self.year_order() == "desc")
+
+    def __len__(self):
+        if self.year_order():
+            return sum(n for _year, n in self.year_counts)
+        return super().__len__()
+
     def __getitem__(self, key):
-        if not isinstance(key, slice):
+        if not isinstance(key, slice) or key.step is not None:
             return super().__getitem__(key)
-        keys = list(self.data.values_list("pk", flat=True)[key])
-        rows = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
-        return [rows[pk] for pk in keys]
+        rows = self.data
+        start, stop = key.start or 0, key.stop
+        if self.year_order() and stop is not None:
+            years, before, skipped = [], 0, 0
+            for year, n in self.year_counts:
+                if before >= stop:
+                    break
+                if before + n > start:
+                    years.append(year)
+                else:
+                    skipped += n
+                before += n
+            rows = rows.filter(**{f"{self.YEAR}__in": years})
+            start, stop = start - skipped, stop - skipped
+        keys = list(rows.values_list("pk", flat=True)[start:stop])
+        by_key = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
+        return [by_key[pk] for pk in keys]
 
 
 class DataTable(tables.Table):

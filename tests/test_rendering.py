@@ -12,6 +12,7 @@ from django.forms.renderers import DjangoTemplates
 
 from cesdash import tables
 from cesdash.forms import FormRenderer
+from companies.models import Exhibit
 
 TABLE_PAGES = [
     "/results/",
@@ -91,3 +92,39 @@ def test_select_is_written_as_djangos_templates_write_it(data):
     assert ours == stock
     assert '<optgroup label="Fruit">' in ours[1]
     assert "&lt;A &amp; B&gt;" in ours[0]
+
+
+@pytest.fixture
+def exhibits_of_three_years(daegu, make_pavilion, make_company):
+    """Exhibits at three CES, 3, 4 and 2 of them, under names that sort across the years."""
+    for year, names in [(2019, "bdf"), (2022, "aceg"), (2024, "hi")]:
+        pavilion = make_pavilion(year, daegu, f"대구관{year}", f"Daegu {year}", slug=f"d{year}")
+        for name in names:
+            company = make_company(f"{name}-{year}", f"{name}사", f"{name} Co", region=daegu)
+            Exhibit.objects.create(
+                company=company, edition=pavilion.edition, pavilion=pavilion,
+                source=pavilion.source,
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize("sort", ["", "&sort=year", "&sort=company", "&sort=-year&sort=-company"])
+def test_rows_read_by_key_are_the_rows_of_the_plain_read(client, exhibits_of_three_years, sort):
+    """Every page, across and at the boundaries of years, and past the last page."""
+
+    def pages(by_key):
+        tables.ExhibitTable.rows_by_key = by_key
+        shown = []
+        for page in range(1, 7):
+            cache.clear()
+            html = client.get(f"/exhibits/?per_page=2&page={page}{sort}").content.decode()
+            assert re.search(r'class="table-count">\s*9\D', html), html
+            shown.append(re.findall(r'href="/companies/([a-z]+-\d+)/"', html))
+        return shown
+
+    try:
+        plain = pages(False)
+    finally:
+        tables.ExhibitTable.rows_by_key = True
+    assert pages(True) == plain
+    assert sum(len(page) for page in plain[:5]) == 9
+    assert plain[5] == plain[4]  # past the last page: the last page
