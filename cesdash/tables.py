@@ -9,7 +9,6 @@ documented read each (`CompanyRows.objects.for_companies_table()`, ...), passed 
 import django_tables2 as tables
 from django.db.models import Count, F, Q
 from django.db.models.expressions import OrderBy
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
@@ -28,7 +27,7 @@ from companies.models import (
     InnovationAward,
 )
 from delegations.bilingual import localized, localized_fields
-from delegations.models import Metric, Pavilion, ReportedFigure, Source
+from delegations.models import Metric, Pavilion, ReportedFigure, Source, page_url
 
 from .totals import Total, figure_marks
 
@@ -819,12 +818,12 @@ class ResultsTable(DataTable):
     year = tables.Column(
         accessor="year",
         verbose_name=_("Year"),
-        linkify=lambda record: reverse("edition", args=[record["year"]]),
+        linkify=lambda record: page_url("edition", record["year"]),
     )
     city = tables.Column(
         accessor="city_ko",
         verbose_name=_("City"),
-        linkify=lambda record: reverse("city", args=[record["city_slug"]]),
+        linkify=lambda record: page_url("city", record["city_slug"]),
     )
     figure = tables.Column(accessor="metric", verbose_name=_("Figure"), orderable=False)
     value = tables.Column(verbose_name=_("Value"), attrs=NUMBER)
@@ -846,7 +845,7 @@ class ResultsTable(DataTable):
         accessor="source_key",
         verbose_name=_("Source"),
         orderable=False,
-        linkify=lambda record: reverse("source", args=[record["source_key"]]),
+        linkify=lambda record: page_url("source", record["source_key"]),
     )
     city_slug = tables.Column(verbose_name=_("City key"), visible=False)
     metric = tables.Column(verbose_name=_("Figure key"), visible=False)
