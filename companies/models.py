@@ -547,6 +547,8 @@ class Agreement(Publishable):
         ordering = ["edition__year", F("signed_on").asc(nulls_last=True), "key"]
         verbose_name = _("MOU or agreement")
         verbose_name_plural = _("MOUs and agreements")
+        # A city's agreements at one CES: which cities an edition page lists, and their counts.
+        indexes = [models.Index(fields=["region", "edition"], name="agreement_city_ces")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner_count__gte=1),

@@ -803,6 +803,11 @@ class ReportedFigure(Publishable):
 
     class Meta:
         # City-wide figures first on PostgreSQL and SQLite alike.
+        # A city's figures at one CES, pavilions' and city-wide alike: which cities an edition
+        # page lists, and their company counts (the unique constraint covers city-wide only).
+        indexes = [
+            models.Index(fields=["region", "edition", "metric"], name="figure_city_ces_metric")
+        ]
         ordering = [
             "edition__year",
             "region__name_ko",
