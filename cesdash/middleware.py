@@ -9,8 +9,9 @@ failed at the end of its request, and checks a kept one before reusing it).
 import logging
 
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +34,13 @@ def is_database_unavailable(error):
 
 
 def unavailable(request):
-    """The 503 page. It needs neither the database nor a session, and is never cached."""
-    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    """The 503 page (for a JSON twin, the same words as JSON). It needs neither the database
+    nor a session, and is never cached."""
+    if request.path.endswith(".json"):
+        message = {"error": _("The dashboard is briefly unavailable")}
+        response = JsonResponse(message, status=503, json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response

@@ -22,6 +22,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -205,8 +206,11 @@ def readyz(request):
 
 def bad_request(request, exception):
     """400: the site's page, rendered without the request, whose Host header may be the very
-    thing that is wrong (the page's links then need nothing from it)."""
-    return HttpResponseBadRequest(loader.render_to_string("400.html"))
+    thing that is wrong (the page's links then need nothing from it). In the reader's language
+    even when the request was refused before the language was chosen (an HTTPS redirect reads
+    the Host first)."""
+    with translation.override(translation.get_language_from_request(request)):
+        return HttpResponseBadRequest(loader.render_to_string("400.html"))
 
 
 def server_error(request):

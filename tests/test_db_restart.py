@@ -61,6 +61,9 @@ def test_while_postgresql_is_down_pages_answer_503_and_recover_by_themselves(sit
                 assert answer.status == 503, (page, answer)
                 assert message in answer.text
                 assert answer.headers["Retry-After"] == "10"
+                assert answer.headers["Content-Type"].startswith(
+                    "application/json" if page.endswith(".json") else "text/html"
+                )
                 assert "Traceback" not in answer.text
     finally:
         postgres.pg_ctl("start")

@@ -64,7 +64,13 @@ def test_readyz_asks_the_database_each_time_and_keeps_no_session(
         ("en", "Bad request", "The server could not make sense of this request."),
     ],
 )
-def test_a_foreign_host_gets_the_sites_400_page(client, db, language, heading, message):
+@pytest.mark.parametrize("https_redirect", [False, True])
+def test_a_foreign_host_gets_the_sites_400_page(
+    client, db, settings, language, heading, message, https_redirect
+):
+    # With the HTTPS redirect on, the Host is read (and refused) before the language is chosen.
+    settings.SECURE_SSL_REDIRECT = https_redirect
+
     response = client.get("/", headers={"host": "evil.example", "accept-language": language})
 
     html = response.content.decode()
@@ -210,6 +216,9 @@ def test_while_the_database_file_is_gone_pages_answer_503_then_recover(sqlite_si
                 assert answer.status == 503, (page, answer)
                 assert message in answer.text
                 assert answer.headers["Retry-After"] == "10"
+                assert answer.headers["Content-Type"].startswith(
+                    "application/json" if page.endswith(".json") else "text/html"
+                )
                 assert shows_no_internals(answer.text)
     finally:
         away.rename(data)
