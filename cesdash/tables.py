@@ -7,8 +7,10 @@ documented read each (`CompanyRows.objects.for_companies_table()`, ...), passed 
 """
 
 import django_tables2 as tables
+from django.db import connections
 from django.db.models import Count, F, Q
 from django.db.models.expressions import OrderBy
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
@@ -175,7 +177,8 @@ class RowsByKey(TableQuerysetData):
     A page sorted on joined columns sorts every matching row: with the full rows (every
     related object the cells show) that is most of the time of a page of 200,000 exhibits.
     Finding the page's keys joins only what the filters and the sort need; the 50 rows are
-    then read by key, in that order.
+    then read by key, in that order. (Rows that are groups with no key of their own, such as
+    the results table's totals, are read as they are.)
 
     Sorted by year first (every table's default), the rows are counted a CES at a time instead
     of all at once: the counts give the total, and say which CES a page's rows are in, so only
@@ -184,21 +187,40 @@ class RowsByKey(TableQuerysetData):
 
     YEAR = "edition__year"
 
+    def __init__(self, data, year_alias=YEAR):
+        super().__init__(data)
+        self.year_alias = year_alias  # the year's name in the rows, where it is not YEAR
+
+    @property
+    def by_key(self):
+        return self.data._iterable_class is ModelIterable
+
     def year_order(self):
         """Whether the rows are sorted by CES year first: False, or "asc" / "desc"."""
         order = self.data.query.order_by
         first = order[0] if order else None
-        if self.data.query.group_by is not None or not isinstance(first, OrderBy):
+        if not isinstance(first, OrderBy) or not isinstance(first.expression, F):
             return False
-        if not isinstance(first.expression, F) or first.expression.name != self.YEAR:
+        if first.expression.name not in (self.YEAR, self.year_alias):
             return False
         return "desc" if first.descending else "asc"
 
     @cached_property
     def year_counts(self):
         """[(year, rows)] in the table's order of years."""
-        rows = self.data.order_by().values_list(self.YEAR).annotate(n=Count("pk"))
-        return sorted(rows, reverse=self.year_order() == "desc")
+        rows = self.data.order_by()
+        if rows.query.is_empty():  # filters that could not be understood
+            return []
+        if rows.query.group_by is None:
+            counts = rows.values_list(self.YEAR).annotate(n=Count("pk"))
+        else:  # a row a group (a total, a pavilion's figures): the groups of each year
+            sql, params = rows.values_list(self.year_alias).query.sql_with_params()
+            with connections[rows.db].cursor() as cursor:
+                cursor.execute(
+                    f"SELECT grouped.*, COUNT(*) FROM ({sql}) grouped GROUP BY 1", params
+                )
+                counts = cursor.fetchall()
+        return sorted(counts, reverse=self.year_order() == "desc")
 
     def __len__(self):
         if self.year_order():
@@ -222,6 +244,8 @@ class RowsByKey(TableQuerysetData):
                 before += n
             rows = rows.filter(**{f"{self.YEAR}__in": years})
             start, stop = start - skipped, stop - skipped
+        if not self.by_key:
+            return list(rows[start:stop])
         keys = list(rows.values_list("pk", flat=True)[start:stop])
         by_key = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
         return [by_key[pk] for pk in keys]
@@ -232,12 +256,14 @@ class DataTable(tables.Table):
 
     #: What the numbers are counted or measured in, for the export's description.
     export_units = ""
-    #: Whether a page's rows are found by key before they are read (`RowsByKey`).
+    #: Whether a page's rows are found by key before they are read (`RowsByKey`), and the
+    #: name the rows give their CES year.
     rows_by_key = False
+    year_alias = RowsByKey.YEAR
 
     def __init__(self, data=None, *args, **kwargs):
         if self.rows_by_key and TableQuerysetData.validate(data):
-            data = RowsByKey(data)
+            data = RowsByKey(data, self.year_alias)
         super().__init__(data, *args, **kwargs)
 
     class Meta:
@@ -814,6 +840,9 @@ def total_of(record):
 class ResultsTable(DataTable):
     """Each city's totals per CES, as the home, city and edition pages and every chart show
     them: one row per city, CES and figure (/results/)."""
+
+    rows_by_key = True
+    year_alias = "year"
 
     year = tables.Column(
         accessor="year",
