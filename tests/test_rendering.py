@@ -9,8 +9,11 @@ from django import forms
 from django.core.cache import cache
 from django.core.management import call_command
 from django.forms.renderers import DjangoTemplates
+from django.utils import translation
+from django.utils.formats import number_format
 
 from cesdash import tables
+from cesdash.formatting import group
 from cesdash.forms import FormRenderer
 from companies.models import Exhibit
 
@@ -167,3 +170,10 @@ def test_grouped_rows_read_a_ces_at_a_time_are_the_rows_of_the_plain_read(
         table.rows_by_key = True
     assert pages(True) == plain
     assert len({tuple(rows) for _count, rows in plain}) > 2  # the pages differ
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_whole_numbers_are_grouped_as_django_groups_them(language):
+    with translation.override(language):
+        for value in [0, 7, 999, 1000, 23037, 188_180_000_000, -1234567]:
+            assert group(value) == number_format(value, force_grouping=True)
