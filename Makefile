@@ -6,9 +6,15 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 export PORT
+# make's own commands run the production settings (DEBUG off) with the development secret in
+# .secret_key (made below) unless DJANGO_SECRET_KEY is set: production settings never read it.
+DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
+export DJANGO_SECRET_KEY
 
 .PHONY: run test lint setup migrate fixtures static messages clean
 
+# Plain HTTP on 127.0.0.1: no redirect to https://, no HSTS, cookies without the secure flag.
+run: export DJANGO_HTTPS = 0
 run: setup migrate fixtures static
 	$(BIN)/gunicorn -c cesdash/gunicorn.conf.py cesdash.wsgi
 
