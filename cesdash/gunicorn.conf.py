@@ -40,6 +40,13 @@ keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = max_requests // 10
 
+# gunicorn's control socket (for `gunicornc`) is at one path per user by default, which a second
+# instance on the same machine takes over; it is on only where GUNICORN_CONTROL_SOCKET names one.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
+
 # Access log on stdout, errors on stderr, for the service manager to collect; %(L)s is the time
 # the request took, in seconds.
 accesslog = "-"

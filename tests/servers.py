@@ -70,12 +70,13 @@ def wait_until_up(server, port, seconds=60):
 def running(command, env, port, log, seconds=60):
     """`command` started in its own process group, yielded once /healthz answers on `port`
     (within `seconds`);
-    then stopped (TERM to that group) and waited for. Its output goes to the file `log`."""
-    with open(log, "w") as output:
+    then stopped (TERM to that group) and waited for. Its standard output goes to the file `log`,
+    its standard error to the same name ending in `.stderr`."""
+    log = Path(log)
+    with open(log, "w") as output, open(log.with_suffix(".stderr"), "w") as errors:
         server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+            command, cwd=ROOT, env=env, stdout=output, stderr=errors, start_new_session=True
+        )
     try:
         wait_until_up(server, port, seconds)
         yield server

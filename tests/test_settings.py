@@ -156,9 +156,10 @@ def test_make_run_serves_plain_http_with_no_variables_set(tmp_path):
         "PORT": str(port),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",  # not the checkout's own
     }
-    with running(["make", "-s", "run"], env, port, tmp_path / "make-run.log", seconds=300):
+    log = tmp_path / "make-run.log"
+    with running(["make", "-s", "run"], env, port, log, seconds=300):
         home = get(port, "/", {"Accept-Language": "en"})
 
-    assert home[0] == 200, (tmp_path / "make-run.log").read_text()[-2000:]
+    assert home[0] == 200, log.with_suffix(".stderr").read_text()[-2000:]
     assert "CES" in home[2]
     assert "Strict-Transport-Security" not in home[1]
