@@ -40,7 +40,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-migrate: setup
+# After collectstatic: with DEBUG off, a command's system checks load the URLs, and one of them
+# names a static file, which needs the collected manifest (a fresh clone has none yet).
+migrate: setup static
 	$(PY) manage.py migrate --noinput
 
 # The articles' data goes into an empty database only: starting the site never writes to data

@@ -2,9 +2,12 @@
 finds nothing, HTTPS is enforced, and nothing starts without a secret. `make run` serves plain
 HTTP on 127.0.0.1 with no variables at all."""
 
+import gzip
 import os
+import re
 import subprocess
 
+import brotli
 import pytest
 from servers import GUNICORN, ROOT, free_port, get, gunicorn, manage, production_env, running
 
@@ -163,3 +166,27 @@ def test_make_run_serves_plain_http_with_no_variables_set(tmp_path):
     assert home[0] == 200, log.with_suffix(".stderr").read_text()[-2000:]
     assert "CES" in home[2]
     assert "Strict-Transport-Security" not in home[1]
+
+
+# --------------------------------------------------------------------------- static files
+def test_pages_link_hashed_static_files_served_compressed_and_cached_for_good(client, db):
+    """whitenoise serves what `collectstatic` made: a page names the hashed file, which comes
+    compressed and may be cached for a year and more without asking again; the unhashed name,
+    which changes content with each release, is cached for a minute only."""
+    html = client.get("/sources/", headers={"accept-language": "en"}).content.decode()
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html).group(1)
+    collected = (ROOT / "staticfiles" / stylesheet.removeprefix("/static/")).read_bytes()
+
+    brotli_css = client.get(stylesheet, headers={"accept-encoding": "gzip, br"})
+    gzip_css = client.get(stylesheet, headers={"accept-encoding": "gzip"})
+    plain_name = client.get("/static/css/site.css")
+
+    assert brotli_css.status_code == 200
+    assert brotli_css["Content-Encoding"] == "br"
+    assert brotli.decompress(b"".join(brotli_css.streaming_content)) == collected
+    assert gzip.decompress(b"".join(gzip_css.streaming_content)) == collected
+    max_age, *rest = brotli_css["Cache-Control"].split(", ")
+    assert int(max_age.removeprefix("max-age=")) >= 31_536_000
+    assert rest == ["public", "immutable"]
+    assert "Accept-Encoding" in brotli_css["Vary"]
+    assert plain_name["Cache-Control"] == "max-age=60, public"
