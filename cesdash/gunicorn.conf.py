@@ -26,14 +26,18 @@ bind = [
 # own database connection: workers x threads per app server counts against PostgreSQL's
 # max_connections.
 worker_class = "gthread"
-workers = env_int("WEB_CONCURRENCY", len(os.sched_getaffinity(0)))
+workers = env_int(
+    "WEB_CONCURRENCY",
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+)
 threads = env_int("GUNICORN_THREADS", 4)
 
 timeout = env_int("GUNICORN_TIMEOUT", 30)
 # On HUP or TERM, requests under way get this long to finish before their worker is stopped.
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-# Behind nginx the connection to it is reused between requests; longer than gunicorn's 2 s
-# default so that the proxy, not gunicorn, closes an idle one.
+# Seconds an idle keep-alive connection is kept: above gunicorn's 2 s default, as its docs advise
+# behind a proxy. A proxy that reuses its connections to gunicorn must drop idle ones sooner
+# (nginx: keepalive_timeout in the upstream block), or a request may meet one gunicorn is closing.
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 # Each worker is replaced after about this many requests (staggered by the jitter, so they do not
 # all restart at once), which bounds the memory a long-lived process can grow to.

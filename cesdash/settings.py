@@ -157,8 +157,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # An unreachable server fails the request in seconds (the error page says so) instead of
-    # holding a thread for the operating system's TCP timeout, which is longer than gunicorn's.
+    # An unreachable server fails the request in seconds instead of holding a thread for the
+    # operating system's TCP connect timeout, which is minutes.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
     )

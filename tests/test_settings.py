@@ -5,7 +5,9 @@ HTTP on 127.0.0.1 with no variables at all."""
 import gzip
 import os
 import re
+import socket
 import subprocess
+import time
 
 import brotli
 import pytest
@@ -77,6 +79,25 @@ def test_a_typo_in_a_yes_no_variable_stops_the_start(database_url):
 
     assert checked.returncode == 1
     assert "DJANGO_HTTPS must be 1 or 0 (true/false, yes/no, on/off), not 'of'." in checked.stderr
+
+
+def test_a_database_server_that_does_not_answer_fails_the_connection_in_seconds():
+    """A PostgreSQL address where something accepts the connection and never answers (a hung
+    server, a dead peer behind a firewall): the connection gives up after
+    DJANGO_DB_CONNECT_TIMEOUT seconds instead of holding the request."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nothing is ever sent
+        url = f"postgres://cesdash@127.0.0.1:{silent.getsockname()[1]}/cesdash"
+        env = production_env(DATABASE_URL=url, DJANGO_DB_CONNECT_TIMEOUT="2")
+        code = "from django.db import connection; connection.ensure_connection()"
+        began = time.monotonic()
+        tried = manage("shell", "--no-imports", "-c", code, env=env)
+        took = time.monotonic() - began
+
+    assert tried.returncode == 1
+    assert "OperationalError" in tried.stderr and "timeout" in tried.stderr
+    assert took < 30
 
 
 # ------------------------------------------------------------------- HTTPS, seen by a browser
