@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from servers import get, gunicorn, postgres_bin, prepare_database, scratch_postgres
+from fault_servers import get, gunicorn, postgres_bin, prepare_database, scratch_postgres
 
 PG_BIN = postgres_bin()
 

@@ -11,7 +11,7 @@ from django.template import loader
 from django.test import Client
 from django.urls import path
 from django.utils import translation
-from servers import get, gunicorn, prepare_database
+from fault_servers import get, gunicorn, prepare_database
 
 from cesdash.urls import handler400, handler500  # noqa: F401  (this module is a urlconf too)
 from cesdash.urls import urlpatterns as site_urlpatterns
