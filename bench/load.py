@@ -9,7 +9,8 @@ Starts gunicorn with cesdash/gunicorn.conf.py on a free port of 127.0.0.1, the w
 twin and table of `bench/pages.py`, first for `--seconds` (a minute), then for
 `--reload-seconds` during which gunicorn is sent HUP `--reloads` times (a graceful reload: new
 workers start, the old ones finish what they are serving). Any answer other than 2xx, and any
-socket error or timeout, is an error: the figures are printed and the exit status is 1.
+socket error or request over `--timeout` seconds (10), is an error: the figures are printed
+and the exit status is 1.
 
 Nothing but 127.0.0.1 is asked anything, and every run stops by itself.
 """
@@ -130,12 +131,12 @@ def settled(master, count, seconds=60):
     return current
 
 
-def wrk(port, script, seconds, during=None):
+def wrk(port, script, seconds, timeout, during=None):
     """Load the server for `seconds` with CONNECTIONS connections; `during(process)` runs while
     wrk does. The figures of wrk's done() line, as numbers."""
     process = subprocess.Popen(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
-         "-H", "Accept-Language: ko", "-H", "Accept-Encoding: gzip",
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", f"{timeout}s",
+         "-s", str(script), "-H", "Accept-Language: ko", "-H", "Accept-Encoding: gzip",
          f"http://127.0.0.1:{port}"],  # fmt: skip
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
@@ -195,6 +196,9 @@ def main():
     parser.add_argument("--reload-seconds", type=int, default=30, help="of load while reloading")
     parser.add_argument("--reloads", type=int, default=3, help="HUPs during the second run")
     parser.add_argument(
+        "--timeout", type=int, default=10, help="seconds after which a request is an error"
+    )
+    parser.add_argument(
         "--scale", type=float, default=0, help="add generate_synthetic's data (0: the real only)"
     )
     args = parser.parse_args()
@@ -226,11 +230,11 @@ def main():
                          "\n".join(f"  {path}: {status}" for path, status in failed))  # fmt: skip
             run.log(f"== {len(paths)} URLs answer 200; {CONNECTIONS} connections for "
                     f"{args.seconds} s")  # fmt: skip
-            steady = wrk(port, script, args.seconds)
+            steady = wrk(port, script, args.seconds, args.timeout)
             run.log(f"== {CONNECTIONS} connections for {args.reload_seconds} s, "
                     f"gunicorn sent HUP {args.reloads} times")  # fmt: skip
             hups = []
-            reload = wrk(port, script, args.reload_seconds,
+            reload = wrk(port, script, args.reload_seconds, args.timeout,
                          reloading(master, args.reload_seconds, args.reloads, hups))  # fmt: skip
             last_workers = settled(master, len(first_workers))
             after = check_every_page(port, paths)
