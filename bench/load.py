@@ -251,7 +251,11 @@ def main():
     errors = steady["errors"] + reload["errors"]
     if after:
         print("Pages failing after the load: " + ", ".join(f"{p} {s}" for p, s in after))
-    if errors or after or not replaced or len(hups) != args.reloads:
+    # A run that finished fewer requests than there are URLs did not ask for every one.
+    too_few = [r["requests"] for r in (steady, reload) if r["requests"] < len(paths)]
+    if too_few:
+        print(f"Too few requests finished to have asked for every URL: {too_few}")
+    if errors or after or too_few or not replaced or len(hups) != args.reloads:
         print(f"\nFAILED: {errors} errors")
         sys.exit(1)
     print("\nNo errors.")
