@@ -72,3 +72,10 @@ bench: setup static
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { echo "bench: install wrk"; exit 1; }
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq postgresql >/dev/null; } || echo "bench: no PostgreSQL server: SQLite only"
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# 32 clients on every public page under gunicorn for a minute, then while it reloads (HUP): fails
+# on any non-2xx answer or socket error. SQLite by default; DATABASE_URL for PostgreSQL. Needs wrk.
+.PHONY: load
+load: setup static
+	@command -v wrk >/dev/null || { echo "load: install wrk (apt-get install wrk)"; exit 1; }
+	$(PY) bench/load.py $(LOAD_ARGS)
