@@ -1,4 +1,30 @@
+import contextlib
+import weakref
+
 from django.apps import AppConfig
+
+
+def remember_signatures():
+    """django-tables2 works out the signature of a column's render function (inspect) for each
+    cell it renders: a fifth of a table's rows. A function's signature does not change, so it
+    is worked out once a function (bound methods, whose `self` it leaves out, apart)."""
+    from django_tables2 import utils
+
+    signature = utils.signature
+    remembered = {True: weakref.WeakKeyDictionary(), False: weakref.WeakKeyDictionary()}
+
+    def remembered_signature(fn):
+        function = getattr(fn, "__func__", fn)
+        known = remembered[function is not fn]
+        try:
+            return known[function]
+        except (KeyError, TypeError):  # TypeError: not weakly referable (a partial, a builtin)
+            result = signature(fn)
+            with contextlib.suppress(TypeError):
+                known[function] = result
+            return result
+
+    utils.signature = remembered_signature
 
 
 class CesdashConfig(AppConfig):
@@ -9,3 +35,4 @@ class CesdashConfig(AppConfig):
         from . import caching
 
         caching.connect()
+        remember_signatures()

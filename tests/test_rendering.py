@@ -177,3 +177,25 @@ def test_whole_numbers_are_grouped_as_django_groups_them(language):
     with translation.override(language):
         for value in [0, 7, 999, 1000, 23037, 188_180_000_000, -1234567]:
             assert group(value) == number_format(value, force_grouping=True)
+
+
+def test_column_signatures_are_remembered_as_django_tables2_works_them_out():
+    from django_tables2 import utils
+
+    class Column:
+        def render(self, value, record):
+            return value
+
+    def linkify(record, **rest):
+        return record
+
+    column = Column()
+    for fn, expected in [
+        (column.render, (("value", "record"), None)),
+        (Column.render, (("self", "value", "record"), None)),  # the same function, unbound
+        (linkify, (("record",), "rest")),
+        (lambda: None, ((), None)),
+    ]:
+        assert utils.signature(fn) == expected
+        assert utils.signature(fn) == expected  # remembered
+    assert utils.call_with_appropriate(column.render, {"value": 3, "record": 4, "x": 5}) == 3
