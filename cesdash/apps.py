@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CesdashConfig(AppConfig):
@@ -9,3 +10,10 @@ class CesdashConfig(AppConfig):
         from . import caching
 
         caching.connect()
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the site of `cesdash.admin`, whose changelists answer only the
+    lookups they offer."""
+
+    default_site = "cesdash.admin.AdminSite"
