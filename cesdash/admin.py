@@ -7,7 +7,9 @@ redirect that says nothing. The site below gives every ModelAdmin registered on 
 those of auth and axes alike, `OfferedLookupsOnly`: a changelist address asking for more than
 the list's own filters (`list_filter`, `date_hierarchy`, the `limit_choices_to` of raw-id
 popups), search, sort and paging is answered with a redirect to the address without the rest,
-and a message saying what was left out. A changelist only reads, so nothing can be lost.
+and a message saying what was left out. A changelist only reads, so nothing can be lost. An add
+form's address (`?edition=3` fills the field in) is treated alike: `?region=abc` leaves the
+field empty, with a message, instead of a 500.
 """
 
 from django.contrib import admin, messages
@@ -16,7 +18,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
 from django.contrib.admin.widgets import url_params_from_lookup_dict
-from django.db.models import Field
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import connection
+from django.db.models import Field, IntegerField
 from django.http import HttpResponseRedirect, QueryDict
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -66,6 +70,26 @@ class OfferedLookupsOnly:
             )
             raise
 
+    def get_changeform_initial_data(self, request):
+        """The add form's values from its address (`?edition=3`), less those of a relation that
+        can name no row (`?region=abc`, a NUL byte, a number past the database's range): the
+        form would look them up, and the database refuse them."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            keys = value if isinstance(value, list) else [value]  # many-to-many: a list
+            if field.is_relation and not all(possible_key(field.target_field, k) for k in keys):
+                del initial[name]
+                messages.warning(
+                    request,
+                    _("The address names no %(field)s like that, so the field is left empty.")
+                    % {"field": field.verbose_name},
+                )
+        return initial
+
     def offered_query(self, request):
         """The address's query without NUL bytes and without what the list does not offer:
         (query, the names left out, whether NUL bytes were removed)."""
@@ -110,6 +134,20 @@ class OfferedLookupsOnly:
             field = get_fields_from_path(self.model, field_path)[-1]
         spec_class = spec_class or FieldListFilter.create
         return spec_class(field, request, {}, self.model, self, field_path=field_path)
+
+
+def possible_key(field, value):
+    """Whether `value` could be a value of `field` in the database."""
+    if "\x00" in str(value):
+        return False
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return False
+    if isinstance(field, IntegerField):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        return (low is None or value >= low) and (high is None or value <= high)
+    return True
 
 
 class AdminSite(admin.AdminSite):

@@ -214,3 +214,36 @@ def test_the_message_speaks_the_admins_language(staff, rows):
     assert messages_on(shown) == [
         "이 목록은 name__regex(으)로 거를 수 없어 그 조건 없이 보여 줍니다."
     ]
+
+
+BAD_KEYS = ["abc", "\x00", "99999999999999999999", "1,x"]
+
+
+def test_an_add_form_leaves_a_relation_the_address_cannot_name_empty(staff, rows):
+    """`?region=abc` on an add form: the autocomplete box once looked it up, a 500."""
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_add_permission(staff.get("/").wsgi_request):
+            continue
+        relations = [f for f in model._meta.get_fields() if f.is_relation and f.concrete]
+        if not relations:
+            continue
+        query = {f.name: BAD_KEYS[n % len(BAD_KEYS)] for n, f in enumerate(relations)}
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+        response = staff.get(url, query, headers=EN)
+        assert response.status_code == 200, model
+        form = response.context["adminform"].form
+        assert not set(query) & set(form.initial), model
+        assert messages_on(response) == [
+            f"The address names no {f.verbose_name} like that, so the field is left empty."
+            for f in relations
+        ], model
+
+
+def test_an_add_form_still_takes_a_relation_from_its_address(staff, rows):
+    edition = rows["p24"].edition
+    url = reverse("admin:delegations_pavilion_add")
+    response = staff.get(url, {"edition": edition.pk, "kind": "x"}, headers=EN)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["edition"] == str(edition.pk)
+    assert messages_on(response) == []
