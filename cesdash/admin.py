@@ -9,7 +9,8 @@ the list's own filters (`list_filter`, `date_hierarchy`, the `limit_choices_to` 
 popups), search, sort and paging is answered with a redirect to the address without the rest,
 and a message saying what was left out. A changelist only reads, so nothing can be lost. An add
 form's address (`?edition=3` fills the field in) is treated alike: `?region=abc` leaves the
-field empty, with a message, instead of a 500.
+field empty, with a message, instead of a 500. The autocomplete boxes drop NUL bytes from what
+is typed.
 """
 
 from django.contrib import admin, messages
@@ -21,10 +22,12 @@ from django.contrib.admin.widgets import url_params_from_lookup_dict
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection
 from django.db.models import Field, IntegerField
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import HttpResponseRedirect
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from .exports import without_nul
 
 # Search, sort, paging, "show all", popups and facets: read by the changelist itself.
 CONTROL_PARAMS = frozenset({*IGNORED_PARAMS, PAGE_VAR})
@@ -93,12 +96,8 @@ class OfferedLookupsOnly:
     def offered_query(self, request):
         """The address's query without NUL bytes and without what the list does not offer:
         (query, the names left out, whether NUL bytes were removed)."""
-        query = QueryDict(mutable=True)
-        had_nul = False
-        for key, values in request.GET.lists():
-            cleaned = [value.replace("\x00", "") for value in values]
-            had_nul |= "\x00" in key or cleaned != values
-            query.setlist(key.replace("\x00", ""), cleaned)
+        query = without_nul(request.GET)
+        had_nul = dict(query.lists()) != dict(request.GET.lists())
         lookups = [key for key in query if key not in CONTROL_PARAMS and key != ERROR_FLAG]
         if not lookups:
             return query, [], had_nul
@@ -153,6 +152,11 @@ def possible_key(field, value):
 class AdminSite(admin.AdminSite):
     """The default admin site (see `cesdash.apps.AdminConfig`): every ModelAdmin registered on
     it, whoever registers it, answers changelist lookups through `OfferedLookupsOnly`."""
+
+    def autocomplete_view(self, request):
+        # The typed term goes to the database, and PostgreSQL refuses a NUL byte (a 500).
+        request.GET = without_nul(request.GET)
+        return super().autocomplete_view(request)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

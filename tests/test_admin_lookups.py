@@ -247,3 +247,16 @@ def test_an_add_form_still_takes_a_relation_from_its_address(staff, rows):
     assert response.status_code == 200
     assert response.context["adminform"].form.initial["edition"] == str(edition.pk)
     assert messages_on(response) == []
+
+
+def test_an_autocomplete_box_drops_a_nul_byte_from_what_is_typed(staff, rows):
+    query = {
+        "term": "Dae\x00gu",
+        "app_label": "delegations",
+        "model_name": "pavilion",
+        "field_name": "region",
+    }
+    response = staff.get(reverse("admin:autocomplete"), query, headers=EN)
+
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Daegu"]
