@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from cesdash import filters, tables
 from cesdash.exports import FORMATS
 
-# Per test: 10-20 seconds each on SQLite and on PostgreSQL. FUZZ_EXAMPLES=2000 searches longer.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 40))
+# About 10 seconds a test on SQLite and on PostgreSQL; FUZZ_EXAMPLES=2000 searches longer.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 30))
 fuzz = settings(
     max_examples=EXAMPLES,
     deadline=None,
