@@ -6,9 +6,15 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 PORT ?= 8000
 export PORT
+# make's own commands run the production settings (DEBUG off) with the development secret in
+# .secret_key (made below) unless DJANGO_SECRET_KEY is set: production settings never read it.
+DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
+export DJANGO_SECRET_KEY
 
 .PHONY: run test lint setup migrate fixtures static messages clean
 
+# Plain HTTP on 127.0.0.1: no redirect to https://, no HSTS, cookies without the secure flag.
+run: export DJANGO_HTTPS = 0
 run: setup migrate fixtures static
 	$(BIN)/gunicorn -c cesdash/gunicorn.conf.py cesdash.wsgi
 
@@ -34,7 +40,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-migrate: setup
+# After collectstatic: with DEBUG off, a command's system checks load the URLs, and one of them
+# names a static file, which needs the collected manifest (a fresh clone has none yet).
+migrate: setup static
 	$(PY) manage.py migrate --noinput
 
 # The articles' data goes into an empty database only: starting the site never writes to data

@@ -62,6 +62,7 @@ def environment(url):
         "DATABASE_URL": url,
         "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
         "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",  # gunicorn and wrk speak plain HTTP on 127.0.0.1
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
 

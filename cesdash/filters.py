@@ -10,8 +10,10 @@ company's home region. They often agree, but a pavilion can host companies from 
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from cesdash.models import CompanyYear
 from companies.models import (
@@ -34,10 +36,59 @@ from delegations.models import (
 SEARCH_MAX_LENGTH = 100
 
 
+class ListedChoices(ModelChoiceIterator):
+    """The options of a `ListedChoiceField`, from the rows it has read."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.field.listed():
+            yield self.choice(obj)
+
+    def __len__(self):
+        extra = (self.field.empty_label is not None) + (self.field.null_label is not None)
+        return len(self.field.listed()) + extra
+
+    def __bool__(self):
+        return len(self) > 0
+
+
+class ListedChoiceField(ModelChoiceField):
+    """A choice of CES, city or source read once a request: the same rows check the value
+    given and list the options (Django's field reads the database for each), one query less
+    a filter in use on every table page."""
+
+    iterator = ListedChoices
+
+    def listed(self):
+        if getattr(self, "_listed_from", None) is not self.queryset:
+            self._listed_from, self._listed = self.queryset, list(self.queryset)
+        return self._listed
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if self.null_label is not None and value == self.null_value:
+            return value
+        key = self.to_field_name or "pk"
+        for obj in self.listed():
+            if str(getattr(obj, key)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+
+class ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedChoiceField
+
+
 def year_filter(field_name="edition", **kwargs):
     """`?year=2024`: one CES edition, by its year."""
     kwargs.setdefault("label", _("Year"))
-    return django_filters.ModelChoiceFilter(
+    return ListedChoiceFilter(
         field_name=field_name,
         to_field_name="year",
         queryset=Edition.objects.order_by("-year"),
@@ -49,7 +100,7 @@ def year_filter(field_name="edition", **kwargs):
 def city_filter(field_name="region", **kwargs):
     """`?city=daegu`: a city that went to CES (ran a delegation or a pavilion), by its slug."""
     kwargs.setdefault("help_text", _("The city whose delegation or pavilion it belongs to."))
-    return django_filters.ModelChoiceFilter(
+    return ListedChoiceFilter(
         field_name=field_name,
         to_field_name="slug",
         queryset=Region.objects.at_ces(),
@@ -61,7 +112,7 @@ def city_filter(field_name="region", **kwargs):
 
 def source_filter(**kwargs):
     """`?source=<key>`: the records taken from one article (the source page links here)."""
-    return django_filters.ModelChoiceFilter(
+    return ListedChoiceFilter(
         field_name="source",
         to_field_name="key",
         queryset=Source.objects.order_by("key"),
@@ -74,7 +125,7 @@ def source_filter(**kwargs):
 def home_region_filter(field_name="company__region", **kwargs):
     """`?region=gyeongbuk`: a company's home region, by its slug, whether or not it went to
     CES itself (a pavilion can host companies from other regions)."""
-    return django_filters.ModelChoiceFilter(
+    return ListedChoiceFilter(
         field_name=field_name,
         to_field_name="slug",
         queryset=Region.objects.all(),

@@ -14,6 +14,11 @@ CURRENCY_EN = {"USD": "$", "KRW": "₩"}
 
 
 def group(value):
+    """1234567 -> '1,234,567'. Korean and English both group thousands with a comma (Django's
+    ko and en formats); a whole number is grouped here rather than by number_format(), which
+    looks the format up again for each of a page's hundreds of figures."""
+    if type(value) is int:
+        return f"{value:,}"
     return number_format(value, force_grouping=True)
 
 

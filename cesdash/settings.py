@@ -1,11 +1,14 @@
 """Settings for cesdash: one module, the environment decides.
 
-Development needs no variables at all (SQLite, a secret key kept in an untracked `.secret_key`
-file that `make` creates). Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and
-DATABASE_URL; a missing secret fails loudly instead of falling back to a known value.
+Production is the default (DJANGO_DEBUG off, HTTPS on) and sets DJANGO_SECRET_KEY,
+DJANGO_ALLOWED_HOSTS and DATABASE_URL; a missing secret stops the start instead of falling back to
+anything. In a checkout, `make` gives its own commands a development secret from an untracked
+`.secret_key` file and serves plain HTTP with DJANGO_HTTPS=0; the test suite sets the same two in
+pyproject.toml.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,10 +22,29 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name, default=False):
+    """A yes/no variable; anything but 1/0, true/false, yes/no, on/off is refused, so that a typo
+    cannot turn a security setting off."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    value = value.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {value!r}."
+    )
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name, default):
@@ -32,20 +54,28 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def read_secret_key():
+def read_secret_key(debug):
+    """DJANGO_SECRET_KEY; with DJANGO_DEBUG on, the `.secret_key` file `make` creates will do.
+
+    Production (DEBUG off, the default) never reads the file: a machine where `make` once ran
+    must not start a production process on a key nobody configured."""
     if key := os.environ.get("DJANGO_SECRET_KEY"):
         return key
     key_file = BASE_DIR / ".secret_key"
-    if key_file.exists():
+    if debug and key_file.exists():
         return key_file.read_text().strip()
     raise ImproperlyConfigured(
-        "Set DJANGO_SECRET_KEY, or run `make run` once to create a local .secret_key file."
+        "DJANGO_SECRET_KEY is not set. Production (DJANGO_DEBUG off, the default) needs a long "
+        "random secret in the environment, for example from "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`. In a development "
+        "checkout, `make run` and `make test` use the .secret_key file `make` creates, as does "
+        "any command run with DJANGO_DEBUG=1."
     )
 
 
 # ---------------------------------------------------------------------------- core
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = read_secret_key()
+SECRET_KEY = read_secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -81,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cesdash.middleware.DatabaseUnavailableMiddleware",  # a 503, not a 500, while the db is down
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -89,6 +120,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cesdash.urls"
+# Django's form renderer, its <select> written in Python (the filters list every city).
+FORM_RENDERER = "cesdash.forms.FormRenderer"
 WSGI_APPLICATION = "cesdash.wsgi.application"
 
 TEMPLATES = [
@@ -109,13 +142,29 @@ TEMPLATES = [
 
 # ---------------------------------------------------------------------------- database
 # DATABASE_URL set means PostgreSQL (or whatever it names); unset means a local SQLite file.
+#
+# Persistent connections with a health check, rather than psycopg's pool: each gunicorn thread
+# keeps one connection for up to DJANGO_CONN_MAX_AGE seconds, and Django tests it before the first
+# query of each request, reconnecting if it died. So a PostgreSQL restart costs no request once the
+# server accepts connections again (measured: no error, where CONN_MAX_AGE without the check gave
+# a 500), needs no extra package, and the count of connections is plain to size:
+# workers x threads per app server, which must stay under PostgreSQL's max_connections. A pool
+# (OPTIONS "pool", psycopg[pool], CONN_MAX_AGE=0) would share fewer connections between the
+# threads of a process, at the cost of a wait for a free one that must stay shorter than
+# gunicorn's worker timeout.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails the request in seconds instead of holding a thread for the
+    # operating system's TCP connect timeout, which is minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------- auth
@@ -173,12 +222,31 @@ STORAGES = {
 }
 
 # ---------------------------------------------------------------------------- security
+# HTTPS is on unless DJANGO_HTTPS=0 says the site is served over plain HTTP (`make run`, the test
+# suite, the benchmark): then nothing redirects to https:// and cookies also travel unencrypted.
+https = env_bool("DJANGO_HTTPS", default=True)
+SECURE_SSL_REDIRECT = https
+# Load balancers and probes may ask for these over plain HTTP; they answer no data.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = https
+# Browsers remember HSTS for its whole max-age: a first deployment may start with a short one
+# (DJANGO_HSTS_SECONDS=3600). Preload only asks to be listed; hstspreload.org does the listing.
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000) if https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+# Behind a proxy that ends TLS, the header it sets to "https" (e.g. X-Forwarded-Proto), only if
+# the proxy overwrites what a client sends: whoever can set it decides what counts as secure.
+if proxy_header := os.environ.get("DJANGO_PROXY_SSL_HEADER"):
+    if not re.fullmatch(r"[A-Za-z0-9-]+", proxy_header):
+        raise ImproperlyConfigured(
+            f"DJANGO_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"not {proxy_header!r}."
+        )
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{proxy_header.upper().replace('-', '_')}", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Scripts only from our own static files (charts come as JSON data, drawn by a static script).
 # plotly.js inserts <style> elements while it draws, hence 'unsafe-inline' for styles only.
@@ -207,7 +275,8 @@ CACHES = {
 }
 
 # ---------------------------------------------------------------------------- tables
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+# django-tables2's own table, its rows written in Python (cesdash/templatetags/table_rows.py).
+DJANGO_TABLES2_TEMPLATE = "tables/table.html"
 
 # ---------------------------------------------------------------------------- logging
 LOGGING = {

@@ -7,12 +7,16 @@ documented read each (`CompanyRows.objects.for_companies_table()`, ...), passed 
 """
 
 import django_tables2 as tables
-from django.db.models import Q
-from django.urls import reverse
+from django.db import connections
+from django.db.models import Count, F, Q
+from django.db.models.expressions import OrderBy
+from django.db.models.query import ModelIterable
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext, pgettext_lazy
+from django_tables2.data import TableQuerysetData
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
@@ -25,7 +29,7 @@ from companies.models import (
     InnovationAward,
 )
 from delegations.bilingual import localized, localized_fields
-from delegations.models import Metric, Pavilion, ReportedFigure, Source
+from delegations.models import Metric, Pavilion, ReportedFigure, Source, page_url
 
 from .totals import Total, figure_marks
 
@@ -167,11 +171,100 @@ class UsdColumn(CountColumn):
         return self.with_marks(format_money(value, "USD", self.is_approximate(record)), record)
 
 
+class RowsByKey(TableQuerysetData):
+    """A table's rows where a page of them is found by key first, then read in full.
+
+    A page sorted on joined columns sorts every matching row: with the full rows (every
+    related object the cells show) that is most of the time of a page of 200,000 exhibits.
+    Finding the page's keys joins only what the filters and the sort need; the 50 rows are
+    then read by key, in that order. (Rows that are groups with no key of their own, such as
+    the results table's totals, are read as they are.)
+
+    Sorted by year first (every table's default), the rows are counted a CES at a time instead
+    of all at once: the counts give the total, and say which CES a page's rows are in, so only
+    those are sorted (a page of the latest CES sorts its 10,000 exhibits, not 200,000).
+    """
+
+    YEAR = "edition__year"
+
+    def __init__(self, data, year_alias=YEAR):
+        super().__init__(data)
+        self.year_alias = year_alias  # the year's name in the rows, where it is not YEAR
+
+    @property
+    def by_key(self):
+        return self.data._iterable_class is ModelIterable
+
+    def year_order(self):
+        """Whether the rows are sorted by CES year first: False, or "asc" / "desc"."""
+        order = self.data.query.order_by
+        first = order[0] if order else None
+        if not isinstance(first, OrderBy) or not isinstance(first.expression, F):
+            return False
+        if first.expression.name not in (self.YEAR, self.year_alias):
+            return False
+        return "desc" if first.descending else "asc"
+
+    @cached_property
+    def year_counts(self):
+        """[(year, rows)] in the table's order of years."""
+        rows = self.data.order_by()
+        if rows.query.is_empty():  # filters that could not be understood
+            return []
+        if rows.query.group_by is None:
+            counts = rows.values_list(self.YEAR).annotate(n=Count("pk"))
+        else:  # a row a group (a total, a pavilion's figures): the groups of each year
+            sql, params = rows.values_list(self.year_alias).query.sql_with_params()
+            with connections[rows.db].cursor() as cursor:
+                cursor.execute(
+                    f"SELECT grouped.*, COUNT(*) FROM ({sql}) grouped GROUP BY 1", params
+                )
+                counts = cursor.fetchall()
+        return sorted(counts, reverse=self.year_order() == "desc")
+
+    def __len__(self):
+        if self.year_order():
+            return sum(n for _year, n in self.year_counts)
+        return super().__len__()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None:
+            return super().__getitem__(key)
+        rows = self.data
+        start, stop = key.start or 0, key.stop
+        if self.year_order() and stop is not None:
+            years, before, skipped = [], 0, 0
+            for year, n in self.year_counts:
+                if before >= stop:
+                    break
+                if before + n > start:
+                    years.append(year)
+                else:
+                    skipped += n
+                before += n
+            rows = rows.filter(**{f"{self.YEAR}__in": years})
+            start, stop = start - skipped, stop - skipped
+        if not self.by_key:
+            return list(rows[start:stop])
+        keys = list(rows.values_list("pk", flat=True)[start:stop])
+        by_key = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
+        return [by_key[pk] for pk in keys]
+
+
 class DataTable(tables.Table):
     """Base of the analysts' tables: what an export says about itself besides its rows."""
 
     #: What the numbers are counted or measured in, for the export's description.
     export_units = ""
+    #: Whether a page's rows are found by key before they are read (`RowsByKey`), and the
+    #: name the rows give their CES year.
+    rows_by_key = False
+    year_alias = RowsByKey.YEAR
+
+    def __init__(self, data=None, *args, **kwargs):
+        if self.rows_by_key and TableQuerysetData.validate(data):
+            data = RowsByKey(data, self.year_alias)
+        super().__init__(data, *args, **kwargs)
 
     class Meta:
         attrs = {"class": "data-table"}
@@ -194,6 +287,7 @@ class DataTable(tables.Table):
 
 
 class PavilionTable(DataTable):
+    rows_by_key = True
     year = year_column()
     city = NameColumn(
         "region__name",
@@ -312,6 +406,8 @@ def pavilion_summary(pavilions):
 
 class AgreementTable(DataTable):
     """MOUs and agreements signed during the CES trips (/agreements/)."""
+
+    rows_by_key = True
 
     year = year_column()
     city = NameColumn(
@@ -460,6 +556,8 @@ class CompanyTable(DataTable):
 class ExhibitTable(DataTable):
     """Companies at a CES, and at which pavilion when the source says (/exhibits/)."""
 
+    rows_by_key = True
+
     year = year_column()
     city = city_column(default="")
     pavilion = NameColumn(
@@ -517,6 +615,8 @@ class AmountColumn(tables.Column):
 
 class ContractTable(DataTable):
     """Contracts signed at CES: company, counterparty, amount, subject (/contracts/)."""
+
+    rows_by_key = True
 
     year = year_column()
     city = city_column()
@@ -581,6 +681,8 @@ class ContractTable(DataTable):
 
 class AwardTable(DataTable):
     """CES Innovation Awards, one row a company and year (/awards/)."""
+
+    rows_by_key = True
 
     year = year_column()
     company = company_column()
@@ -739,15 +841,18 @@ class ResultsTable(DataTable):
     """Each city's totals per CES, as the home, city and edition pages and every chart show
     them: one row per city, CES and figure (/results/)."""
 
+    rows_by_key = True
+    year_alias = "year"
+
     year = tables.Column(
         accessor="year",
         verbose_name=_("Year"),
-        linkify=lambda record: reverse("edition", args=[record["year"]]),
+        linkify=lambda record: page_url("edition", record["year"]),
     )
     city = tables.Column(
         accessor="city_ko",
         verbose_name=_("City"),
-        linkify=lambda record: reverse("city", args=[record["city_slug"]]),
+        linkify=lambda record: page_url("city", record["city_slug"]),
     )
     figure = tables.Column(accessor="metric", verbose_name=_("Figure"), orderable=False)
     value = tables.Column(verbose_name=_("Value"), attrs=NUMBER)
@@ -769,7 +874,7 @@ class ResultsTable(DataTable):
         accessor="source_key",
         verbose_name=_("Source"),
         orderable=False,
-        linkify=lambda record: reverse("source", args=[record["source_key"]]),
+        linkify=lambda record: page_url("source", record["source_key"]),
     )
     city_slug = tables.Column(verbose_name=_("City key"), visible=False)
     metric = tables.Column(verbose_name=_("Figure key"), visible=False)

@@ -9,6 +9,10 @@ from . import views
 
 JSON = {"as_json": True}
 
+# Error pages in the reader's language (templates/400.html …); none shows a traceback.
+handler400 = views.bad_request
+handler500 = views.server_error
+
 
 def page(route, view, name):
     """The page at `route/` and its JSON twin at `route.json`."""
@@ -20,6 +24,7 @@ def page(route, view, name):
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,16 +5,29 @@ company page) and renders it: as HTML, or as JSON at the page's `.json` twin. Ev
 hands its read to `table_page`, which filters, sorts, pages and exports it.
 """
 
+import logging
+import sys
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.db import DatabaseError, connection
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import defaults
+from django.views.decorators.cache import never_cache
 
 from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 from delegations.models import ReportedFigure
@@ -33,6 +46,7 @@ from .filters import (
     ResultsFilter,
 )
 from .formatting import format_money, group
+from .middleware import is_database_unavailable, unavailable
 from .models import (
     COVERAGE,
     Ces,
@@ -54,6 +68,8 @@ from .tables import (
     ResultsTable,
     pavilion_summary,
 )
+
+logger = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------------ helpers
 
@@ -165,9 +181,44 @@ def switch_language(request, code):
     return response
 
 
+@never_cache
 def healthz(request):
     """200 while the process is up: for load balancers and `make run`'s users."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """200 when the database answers, else 503: whether this server can serve pages now.
+    Never cached, and reads no session."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.warning("Not ready: the database does not answer: %s", error)
+        return HttpResponse("database unavailable", content_type="text/plain", status=503)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# ------------------------------------------------------------------------------- errors
+
+
+def bad_request(request, exception):
+    """400: the site's page, rendered without the request, whose Host header may be the very
+    thing that is wrong (the page's links then need nothing from it). In the reader's language
+    even when the request was refused before the language was chosen (an HTTPS redirect reads
+    the Host first)."""
+    with translation.override(translation.get_language_from_request(request)):
+        return HttpResponseBadRequest(loader.render_to_string("400.html"))
+
+
+def server_error(request):
+    """500, or the 503 page when what failed is the database (an error met outside a view,
+    which `DatabaseUnavailableMiddleware` does not see). `500.html` needs no context."""
+    if is_database_unavailable(sys.exc_info()[1]):
+        return unavailable(request)
+    return defaults.server_error(request)
 
 
 # ------------------------------------------------------------------------------- tables

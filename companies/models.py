@@ -9,7 +9,6 @@ place. This app builds on `delegations`; nothing there refers back here.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,6 +20,7 @@ from delegations.models import (
     Publishable,
     Region,
     Source,
+    page_url,
     published,
 )
 from delegations.subqueries import count_of
@@ -131,7 +131,7 @@ class Company(BilingualNameMixin):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("company", args=[self.slug])
+        return page_url("company", self.slug)
 
     def ces_record(self):
         """Every CES the company took part in (`took_part`), latest first, with what the
@@ -547,6 +547,8 @@ class Agreement(Publishable):
         ordering = ["edition__year", F("signed_on").asc(nulls_last=True), "key"]
         verbose_name = _("MOU or agreement")
         verbose_name_plural = _("MOUs and agreements")
+        # A city's agreements at one CES: which cities an edition page lists, and their counts.
+        indexes = [models.Index(fields=["region", "edition"], name="agreement_city_ces")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner_count__gte=1),

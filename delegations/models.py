@@ -10,18 +10,31 @@ A figure no source states has no row: it reads as NULL ("not reported"), never a
 """
 
 import datetime
+import functools
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, Sum, When
 from django.db.models.lookups import GreaterThan
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .bilingual import BilingualNameMixin, localized
+
+
+@functools.lru_cache(maxsize=8192)
+def _reversed(prefix, urlconf, name, args):
+    return reverse(name, urlconf=urlconf, args=args)
+
+
+def page_url(name, *args):
+    """`reverse()` of a record's page, remembered (for the same script prefix and URLconf): a
+    page links to the same cities, CES and articles hundreds of times, once a figure."""
+    return _reversed(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, name, args)
 
 
 class Currency(models.TextChoices):
@@ -169,7 +182,7 @@ class Source(models.Model):
         return (self.key,)
 
     def get_absolute_url(self):
-        return reverse("source", args=[self.key])
+        return page_url("source", self.key)
 
     @property
     def publisher(self):
@@ -241,7 +254,7 @@ class Region(BilingualNameMixin):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("city", args=[self.slug])
+        return page_url("city", self.slug)
 
 
 # ----------------------------------------------------------------------------------- editions
@@ -329,7 +342,7 @@ class Edition(models.Model):
         return (self.year,)
 
     def get_absolute_url(self):
-        return reverse("edition", args=[self.year])
+        return page_url("edition", self.year)
 
 
 # -------------------------------------------------------------------------------- delegations
@@ -536,7 +549,7 @@ class Pavilion(BilingualNameMixin, Publishable):
     natural_key.dependencies = ["delegations.edition", "delegations.region"]
 
     def get_absolute_url(self):
-        return reverse("pavilion", args=[self.edition.year, self.slug])
+        return page_url("pavilion", self.edition.year, self.slug)
 
 
 class RegionalCompanyCountManager(models.Manager):
@@ -790,6 +803,11 @@ class ReportedFigure(Publishable):
 
     class Meta:
         # City-wide figures first on PostgreSQL and SQLite alike.
+        # A city's figures at one CES, pavilions' and city-wide alike: which cities an edition
+        # page lists, and their company counts (the unique constraint covers city-wide only).
+        indexes = [
+            models.Index(fields=["region", "edition", "metric"], name="figure_city_ces_metric")
+        ]
         ordering = [
             "edition__year",
             "region__name_ko",

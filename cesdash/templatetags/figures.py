@@ -6,7 +6,6 @@
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -73,7 +72,7 @@ def total(total):
     hundreds of them."""
     if not total:
         return format_html('<span class="not-reported">{}</span>', _("not reported"))
-    href = reverse("source", args=[total.source.key])
+    href = total.source.get_absolute_url()
     if total.figure_id:
         href = figure_url(total.source, total.figure_id)
     html = format_html(

@@ -1,0 +1,179 @@
+"""The rows of every table and the filters' <select>s are written in Python for speed
+(cesdash/templatetags/table_rows.py, cesdash/forms.py): the markup must be exactly what
+django-tables2's and Django's own templates write."""
+
+import re
+
+import pytest
+from django import forms
+from django.core.cache import cache
+from django.core.management import call_command
+from django.forms.renderers import DjangoTemplates
+from django.utils import translation
+from django.utils.formats import number_format
+
+from cesdash import tables
+from cesdash.formatting import group
+from cesdash.forms import FormRenderer
+from companies.models import Exhibit
+
+TABLE_PAGES = [
+    "/results/",
+    "/results/?city=daegu&sort=-value",
+    "/pavilions/",
+    "/pavilions/?year=2019",
+    "/companies/",
+    "/exhibits/",
+    "/exhibits/?year=2024&sort=company",
+    "/contracts/",
+    "/agreements/",
+    "/awards/",
+    "/participation/",
+    "/participation/?city=nowhere",
+    "/editions/2019/",
+    "/cities/daegu/",
+]
+
+
+def subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from subclasses(subclass)
+
+
+@pytest.fixture
+def stock_table_template():
+    """Switches every table to django-tables2's own template for the duration of a block."""
+    classes = [tables.DataTable, *subclasses(tables.DataTable)]
+    saved = {table: table._meta.template_name for table in classes}
+
+    def switch(stock):
+        for table in classes:
+            table._meta.template_name = "django_tables2/table.html" if stock else saved[table]
+
+    yield switch
+    switch(False)
+
+
+def normalised(response):
+    # The two templates differ in the whitespace between tags only.
+    return re.sub(r">\s+<", "><", response.content.decode()).strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_table_rows_are_written_as_django_tables2_writes_them(
+    client, stock_table_template, language
+):
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    for url in TABLE_PAGES:
+        ours = normalised(client.get(url, HTTP_ACCEPT_LANGUAGE=language))
+        cache.clear()  # the page, not its cached copy
+        stock_table_template(True)
+        stock = normalised(client.get(url, HTTP_ACCEPT_LANGUAGE=language))
+        stock_table_template(False)
+        assert "<tbody" in ours, url
+        assert ours == stock, url
+
+
+class Picks(forms.Form):
+    plain = forms.ChoiceField(choices=[("", "All"), ("a&b", "<A & B>"), (3, "Three")])
+    grouped = forms.ChoiceField(
+        choices=[("", "None"), ("Fruit", [("apple", "Apple"), ("pear", "Pear")]), ("x", "X")],
+        widget=forms.Select(attrs={"class": "pick", "data-note": '"quoted"', "required": True}),
+    )
+    several = forms.MultipleChoiceField(choices=[("1", "One"), ("2", "Two")], required=False)
+    free = forms.CharField()
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"plain": "a&b", "grouped": "pear", "several": ["1", "2"], "free": "<x>"}]
+)
+def test_select_is_written_as_djangos_templates_write_it(data):
+    ours = [str(field) for field in Picks(data or None, renderer=FormRenderer())]
+    stock = [str(field) for field in Picks(data or None, renderer=DjangoTemplates())]
+    assert ours == stock
+    assert '<optgroup label="Fruit">' in ours[1]
+    assert "&lt;A &amp; B&gt;" in ours[0]
+
+
+@pytest.fixture
+def exhibits_of_three_years(daegu, make_pavilion, make_company):
+    """Exhibits at three CES, 3, 4 and 2 of them, under names that sort across the years."""
+    for year, names in [(2019, "bdf"), (2022, "aceg"), (2024, "hi")]:
+        pavilion = make_pavilion(year, daegu, f"대구관{year}", f"Daegu {year}", slug=f"d{year}")
+        for name in names:
+            company = make_company(f"{name}-{year}", f"{name}사", f"{name} Co", region=daegu)
+            Exhibit.objects.create(
+                company=company, edition=pavilion.edition, pavilion=pavilion,
+                source=pavilion.source,
+            )  # fmt: skip
+
+
+@pytest.mark.parametrize("sort", ["", "&sort=year", "&sort=company", "&sort=-year&sort=-company"])
+def test_rows_read_by_key_are_the_rows_of_the_plain_read(client, exhibits_of_three_years, sort):
+    """Every page, across and at the boundaries of years, and past the last page."""
+
+    def pages(by_key):
+        tables.ExhibitTable.rows_by_key = by_key
+        shown = []
+        for page in range(1, 7):
+            cache.clear()
+            html = client.get(f"/exhibits/?per_page=2&page={page}{sort}").content.decode()
+            assert re.search(r'class="table-count">\s*9\D', html), html
+            shown.append(re.findall(r'href="/companies/([a-z]+-\d+)/"', html))
+        return shown
+
+    try:
+        plain = pages(False)
+    finally:
+        tables.ExhibitTable.rows_by_key = True
+    assert pages(True) == plain
+    assert sum(len(page) for page in plain[:5]) == 9
+    assert plain[5] == plain[4]  # past the last page: the last page
+
+
+FIGURE_CELLS = r'<td class="num">(.*?)</td>'
+
+
+@pytest.mark.parametrize(
+    "table, url, pattern",
+    [
+        (tables.ResultsTable, "/results/?per_page=2", FIGURE_CELLS),
+        (
+            tables.ResultsTable,
+            "/results/?per_page=3&sort=-year&sort=-value",
+            r"<td class=\"num\">(.*?)</td>",
+        ),
+        (tables.PavilionTable, "/pavilions/?per_page=1", r'href="(/editions/\d+/[a-z-]+/)"'),
+    ],
+)
+def test_grouped_rows_read_a_ces_at_a_time_are_the_rows_of_the_plain_read(
+    client, world, table, url, pattern
+):
+    """The results table's totals and the pavilions' figures are groups of rows: counted a CES
+    at a time, the pages hold the same rows as the plain read."""
+
+    def pages(by_key):
+        table.rows_by_key = by_key
+        shown = []
+        for page in range(1, 9):
+            cache.clear()
+            html = client.get(f"{url}&page={page}").content.decode()
+            count = re.search(r'class="table-count">\s*(\d+)', html).group(1)
+            shown.append((count, re.findall(pattern, html)))
+        return shown
+
+    try:
+        plain = pages(False)
+    finally:
+        table.rows_by_key = True
+    assert pages(True) == plain
+    assert len({tuple(rows) for _count, rows in plain}) > 2  # the pages differ
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_whole_numbers_are_grouped_as_django_groups_them(language):
+    with translation.override(language):
+        for value in [0, 7, 999, 1000, 23037, 188_180_000_000, -1234567]:
+            assert group(value) == number_format(value, force_grouping=True)
