@@ -2,6 +2,7 @@ import contextlib
 import weakref
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 def remember_signatures():
@@ -36,3 +37,10 @@ class CesdashConfig(AppConfig):
 
         caching.connect()
         remember_signatures()
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the site of `cesdash.admin`, whose changelists answer only the
+    lookups they offer."""
+
+    default_site = "cesdash.admin.AdminSite"

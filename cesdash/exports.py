@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
 
+from django.core.exceptions import FieldError
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import models
 from django.db.models import Case, F, Value, When
@@ -479,10 +480,27 @@ def bounded_int(text, default, maximum):
     return min(number, maximum)
 
 
+def sorted_by(request):
+    """The columns `?sort=` names, first first, without their direction, as `table_page` reads
+    them (NUL bytes removed): for a view that reads what a sort needs (`?sort=-mous_recorded`
+    on the pavilions) into the table's queryset."""
+    return [OrderBy(alias).bare for alias in without_nul(request.GET).getlist("sort") if alias]
+
+
 def sortable(table, alias):
-    """Whether `?sort=` names a sortable column: anything else is ignored, never an error."""
+    """Whether `?sort=` names a column the table's rows can be sorted by: anything else is
+    ignored, never an error. A column sorts by fields the rows may carry only when asked
+    for (`?sort=y2019&sort=y2024`: the participation table reads one year's)."""
     name = OrderBy(alias).bare if alias else ""
-    return bool(name) and name in table.columns and table.columns[name].orderable
+    if not (name and name in table.columns and table.columns[name].orderable):
+        return False
+    rows = table.data.data
+    try:
+        if isinstance(rows, models.QuerySet):
+            rows.order_by(*(a.for_queryset() for a in table.columns[name].order_by))
+    except FieldError:
+        return False
+    return True
 
 
 def nulls_last(queryset):

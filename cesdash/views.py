@@ -34,7 +34,7 @@ from delegations.models import ReportedFigure
 
 from . import charts, pages
 from .caching import cached_page
-from .exports import table_page
+from .exports import sorted_by, table_page
 from .filters import (
     AgreementFilter,
     AwardFilter,
@@ -245,7 +245,7 @@ def results_list(request):
 def pavilion_list(request):
     """The pavilion results table: `?year=2024&city=daegu`, sorted, paged, and exported."""
     # Coverage is read for the rows shown, unless the table is sorted by it.
-    sorted_by_coverage = request.GET.get("sort", "").lstrip("-") in COVERAGE
+    sorted_by_coverage = any(name in COVERAGE for name in sorted_by(request))
     return table_page(
         request,
         table_class=PavilionTable,
@@ -358,12 +358,12 @@ def participation(request):
     DataVersion.summaries_current()
     years = CompanyRows.objects.participation_years()
     # Sorted by a year column: that year's columns are read in the query, to sort by.
-    sorted_by = {f"y{year}": year for year in years}
-    sort = request.GET.get("sort", "").lstrip("-")
+    year_of = {f"y{year}": year for year in years}
+    year = next((year_of[name] for name in sorted_by(request) if name in year_of), None)
     return table_page(
         request,
         table_class=ParticipationTable,
-        queryset=CompanyRows.objects.for_participation_table(sorted_by.get(sort)),
+        queryset=CompanyRows.objects.for_participation_table(year),
         filterset_class=ParticipationFilter,
         name="participation",
         title=_("Participation by year"),
