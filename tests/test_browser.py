@@ -587,6 +587,8 @@ def test_the_admin_meets_no_content_security_policy_violation(site, browser, tmp
     company = Company.objects.get(name_ko="로보테크")
     visit(f"/admin/companies/company/{company.pk}/history/")
     assert page.locator("#change-history tbody tr").count() == 1
+    pager = page.locator("#change-history + .paginator")
+    assert pager.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"  # as designed
 
     visit(f"/admin/companies/exhibit/import/?pavilion={pavilion.pk}&source={source.pk}")
     upload = tmp_path / "companies.csv"
@@ -595,7 +597,10 @@ def test_the_admin_meets_no_content_security_policy_violation(site, browser, tmp
     page.select_option("#id_format", label="csv")
     page.click("input[type=submit]")
     page.wait_for_load_state()
-    assert page.locator("table.import-preview").count() == 1, page.content()
+    # Enercamp's exhibit moves into the pavilion: the preview marks what changes, in colour.
+    change = page.locator("table.import-preview tr.update td ins").first
+    assert change.inner_text().strip()
+    assert change.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(230, 255, 230)"
     assert violations == [], violations
 
     visit(f"/admin/delegations/edition/{pavilion.edition_id}/publish/")
