@@ -135,6 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",  # {% csp_nonce_attr %} in the admin
             ],
         },
     },
@@ -248,12 +249,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Scripts only from our own static files (charts come as JSON data, drawn by a static script).
-# plotly.js inserts <style> elements while it draws, hence 'unsafe-inline' for styles only.
+# Scripts and styles only from our own static files, nothing inline, on every page and the admin.
+# The charts come as JSON data drawn by a static script (plotly.js needs no 'unsafe-eval' for
+# SVG charts), and plotly.js's stylesheet is a static file, static/css/plotly.css, which stops
+# it inserting a <style> element. Chart text may use <br> but not plotly's other tags (<b>, <i>,
+# <sup>, <span style=...>): plotly.js writes those as style attributes, which this blocks.
+# The nonce is for the admin, whose templates mark their inline <style> with {% csp_nonce_attr %};
+# the header carries one only for a page that used it. Public pages must use none: they are
+# cached (cesdash.caching), and a cached page's nonce would not match a later response's header.
+# tests/test_csp.py and tests/test_browser.py check that no page meets a violation.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.NONCE],
     # data: and blob: for the PNG download: plotly draws the chart as an image, then on a canvas.
     "img-src": [CSP.SELF, "data:", "blob:"],
     "font-src": [CSP.SELF],

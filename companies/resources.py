@@ -12,6 +12,7 @@ Column headers may be in Korean or English (기업명 or name_ko, ...), as a cit
 
 import uuid
 
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, resources
@@ -76,6 +77,25 @@ class CompanyWidget(ForeignKeyWidget):
         return value.name_ko
 
 
+class Diff(resources.Diff):
+    """A preview row's changes without diff-match-patch's style attributes, which the
+    Content-Security-Policy blocks; the admin's stylesheets colour <ins> and <del>. (Its text
+    has < and > escaped, so these tags are the only ones in it.)"""
+
+    TAGS = {
+        '<ins style="background:#e6ffe6;">': "<ins>",
+        '<del style="background:#ffe6e6;">': "<del>",
+    }
+
+    def as_html(self):
+        cells = []
+        for html in super().as_html():
+            for styled, plain in self.TAGS.items():
+                html = html.replace(styled, plain)
+            cells.append(mark_safe(html))
+        return cells
+
+
 class PavilionFileResource(resources.ModelResource):
     """What both files share: headers in Korean or English, each row's company found by its
     Korean name or created, and the pavilion, its CES and the article from the upload form."""
@@ -83,6 +103,10 @@ class PavilionFileResource(resources.ModelResource):
     company = fields.Field(attribute="company", column_name="company", widget=CompanyWidget())
     #: Columns a file may leave out (filled in empty).
     optional = ()
+
+    @classmethod
+    def get_diff_class(cls):
+        return Diff
 
     def __init__(self, pavilion=None, source=None, **kwargs):
         super().__init__(**kwargs)

@@ -427,3 +427,203 @@ def test_an_editor_enters_a_new_ces_and_sees_it_on_the_dashboard(site, browser):
     assert "로보테크" in contracts and "500000" in contracts
     page.context.close()
     city.context.close()
+
+
+# ----------------------------------------------------------------- Content-Security-Policy
+
+# Every report of a blocked script, style, image or connection, from every document the page
+# opens (the report names what was blocked and where it came from).
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (e) => window.cspViolated(
+  [location.pathname, e.effectiveDirective, e.blockedURI || "inline",
+   e.sourceFile + ":" + e.lineNumber, e.sample].join(" ")
+), true);
+"""
+
+
+def watch_csp(page):
+    """The Content-Security-Policy violations `page` meets from now on: the browser's events
+    and its console lines about the policy."""
+    seen = []
+    page.context.expose_function("cspViolated", lambda report: seen.append(report))
+    page.context.add_init_script(CSP_WATCH)
+    page.on("console", lambda m: "Content Security Policy" in m.text and seen.append(m.text))
+    return seen
+
+
+def all_charts_drawn(page):
+    page.wait_for_function(
+        "[...document.querySelectorAll('.chart, .chart-print')]"
+        ".every(c => c.classList.contains('drawn'))",
+        timeout=15_000,
+    )
+
+
+def hover_a_bar(page):
+    """Point at the first bar of the first chart and wait for its hover label."""
+    box = page.evaluate(
+        """() => {
+          const bars = () => [...document.querySelectorAll('.chart.drawn .point path')]
+            .map(p => p.getBoundingClientRect()).filter(r => r.width > 2 && r.height > 4);
+          if (!bars().length) { return null; }
+          window.scrollBy(0, bars()[0].top - 200);
+          return bars()[0].toJSON();
+        }"""
+    )
+    assert box, "no bar to hover"
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] - 2)
+    page.locator(".chart .hoverlayer .hovertext").first.wait_for(timeout=5_000)
+    return page.locator(".chart .hoverlayer .hovertext").first
+
+
+def test_no_public_page_meets_a_content_security_policy_violation(site, browser):
+    """Every public page in Korean, its charts drawn, a bar hovered, a city shown from the
+    legend, and a chart downloaded as PNG and SVG: the browser blocks nothing."""
+    page = open_page(browser, site, "ko")
+    violations = watch_csp(page)
+    for path in PAGES:
+        page.goto(site + path)
+        all_charts_drawn(page)
+        if page.locator(".chart").count():
+            label = hover_a_bar(page)
+            assert label.text_content().strip(), path
+            legend = page.locator(".chart.drawn .legend .traces .legendtoggle")
+            if legend.count() > 1:
+                legend.nth(1).click()
+                all_charts_drawn(page)
+        assert violations == [], (path, violations)
+        assert page.problems == [], (path, page.problems)
+
+    page.goto(site + "/cities/daegu/")
+    all_charts_drawn(page)
+    chart = page.locator(".chart-block").first
+    for button in ("PNG", "SVG"):
+        with page.expect_download() as download:
+            chart.get_by_role("button", name=button).click()
+        assert download.value.suggested_filename.endswith(button.lower())
+    response = page.goto(site + "/no-such-page/")
+    assert response.status == 404
+    assert violations == [], violations
+    page.context.close()
+
+
+def test_the_plotly_stylesheet_is_what_plotly_would_insert(site, browser):
+    """plotly.js inserts its stylesheet as a <style> element, which a strict policy blocks,
+    unless the page has one marked as its own: ours (static/css/plotly.css) must carry the very
+    rules, in the same order, that this version of plotly.js would insert."""
+    page = open_page(browser, site, "ko")
+    page.goto(site + "/cities/daegu/")
+    all_charts_drawn(page)
+    plotly_src = page.locator("script[src*='plotly.min']").get_attribute("src")
+    ours = page.evaluate(
+        """() => {
+          const marker = document.getElementById('plotly.js-style-global');
+          return [marker.tagName, marker.className, document.querySelectorAll('style').length,
+                  [...marker.sheet.cssRules].map(r => r.cssText)];
+        }"""
+    )
+    # A page of the test's own, without a policy: there plotly.js inserts its stylesheet.
+    bare = site + "/a-page-without-a-policy/"
+    page.route(bare, lambda route: route.fulfill(content_type="text/html", body='<div id="c">'))
+    page.goto(bare)
+    page.add_script_tag(url=site + plotly_src)
+    theirs = page.evaluate(
+        """() => Plotly.newPlot('c', [{type: 'bar', y: [1, 2]}]).then(() =>
+             [...document.getElementById('plotly.js-style-global').sheet.cssRules]
+               .map(r => r.cssText))"""
+    )
+    assert ours[:3] == ["LINK", "no-inline-styles", 0]
+    assert len(theirs) > 50
+    assert ours[3] == theirs
+    page.context.close()
+
+
+def test_the_admin_meets_no_content_security_policy_violation(site, browser, tmp_path):
+    """An editor's round in the admin, in Korean: login, index, a changelist, a pavilion with
+    its inlines (a row added, an autocomplete opened), a company added, its history, a
+    pavilion's company import previewed, the publish page; and a login locked out. The browser
+    blocks nothing."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.contrib.contenttypes.models import ContentType
+
+    from companies.models import Company
+    from delegations.models import Pavilion, Source
+
+    # The live server's database is flushed between tests, its content types with it: forget
+    # the ones cached, so that the admin's log of changes makes them again.
+    ContentType.objects.clear_cache()
+    User.objects.create_superuser("minji", password="a long enough passphrase")
+    pavilion = Pavilion.all_objects.get(edition__year=2024, slug="daegu")
+    source = Source.objects.get(key="maeil-2024-daegu-ces")
+    page = open_page(browser, site, "ko")
+    violations = watch_csp(page)
+
+    def visit(path):
+        response = page.goto(site + path)
+        assert response.status == 200, path
+        assert violations == [], (path, violations)
+
+    visit("/admin/login/")
+    page.fill("#id_username", "minji")
+    page.fill("#id_password", "a long enough passphrase")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    assert page.url == site + "/admin/"
+    assert violations == [], violations
+    visit("/admin/delegations/pavilion/?q=대구")
+    visit("/admin/delegations/edition/?year=2024")  # a filter sidebar, sorting, actions
+    page.locator("#action-toggle").check()
+
+    visit(f"/admin/delegations/pavilion/{pavilion.pk}/change/")
+    page.click("#figures-group .add-row a")
+    page.click("#id_figures-0-source + .select2 .select2-selection")
+    page.locator(".select2-container--open .select2-results__option").first.wait_for()
+    page.keyboard.press("Escape")
+
+    visit("/admin/companies/company/add/")
+    page.fill("#id_name_ko", "로보테크")
+    page.fill("#id_name_en", "Robotech")  # fills the slug from the English name
+    choose(page, "id_region", "대구")
+    choose(page, "id_source", "매일")
+    page.click("input[name=_save]")
+    saved(page)
+    company = Company.objects.get(name_ko="로보테크")
+    visit(f"/admin/companies/company/{company.pk}/history/")
+    assert page.locator("#change-history tbody tr").count() == 1
+    pager = page.locator("#change-history + .paginator")
+    assert pager.evaluate("e => getComputedStyle(e).borderTopWidth") == "0px"  # as designed
+
+    visit(f"/admin/companies/exhibit/import/?pavilion={pavilion.pk}&source={source.pk}")
+    upload = tmp_path / "companies.csv"
+    upload.write_text("기업명,영문명,전시 내용\n에너캠프,Enercamp,이동식 전기차 충전기\n")
+    page.set_input_files("#id_import_file", str(upload))
+    page.select_option("#id_format", label="csv")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    # Enercamp's exhibit moves into the pavilion: the preview marks what changes, in colour.
+    change = page.locator("table.import-preview tr.update td ins").first
+    assert change.inner_text().strip()
+    assert change.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(230, 255, 230)"
+    assert violations == [], violations
+
+    visit(f"/admin/delegations/edition/{pavilion.edition_id}/publish/")
+    visit("/admin/delegations/edition/add/")
+    page.locator("#id_starts_on + .datetimeshortcuts button").click()  # the calendar
+    page.locator(".calendarbox .calendar td a:visible").first.click()
+    assert violations == [], violations
+    visit("/admin/password_change/")
+    assert page.problems == [], page.problems
+
+    stranger = open_page(browser, site, "ko")
+    locked_out = watch_csp(stranger)
+    stranger.goto(site + "/admin/login/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        stranger.fill("#id_username", "minji")
+        stranger.fill("#id_password", "a wrong guess")
+        stranger.click("input[type=submit]")
+        stranger.wait_for_load_state()
+    assert stranger.locator("h1").inner_text() == "로그인이 잠시 잠겼습니다"
+    assert locked_out == [], locked_out
+    page.context.close()
+    stranger.context.close()
