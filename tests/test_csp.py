@@ -75,6 +75,17 @@ def test_every_public_response_carries_the_strict_policy(client, loaded):
         assert_strict(response, url)
 
 
+def test_what_middleware_answers_by_itself_carries_the_strict_policy(client, db):
+    """A foreign Host is refused and a missing slash redirected before any view runs."""
+    refused = client.get("/", headers={"host": "evil.example"})
+    redirected = client.get("/cities/daegu")
+
+    assert refused.status_code == 400
+    assert redirected.status_code == 301
+    assert_strict(refused, "foreign host")
+    assert_strict(redirected, "slash")
+
+
 def test_every_admin_response_carries_the_strict_policy(admin_client, loaded):
     for url in ADMIN:
         response = admin_client.get(url)
