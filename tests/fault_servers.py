@@ -190,3 +190,30 @@ def get(url, language="en", timeout=15):
         return Answer(error.code, dict(error.headers), error.read().decode(errors="replace"))
     except (OSError, urllib.error.URLError) as error:
         return Answer(None, error=repr(error))
+
+
+# The 503 page's message, in each language.
+UNAVAILABLE = {
+    "ko": "대시보드를 잠시 사용할 수 없습니다",
+    "en": "The dashboard is briefly unavailable",
+}
+INTERNALS = ("Traceback", "File &quot;", 'File "', "site-packages")
+
+
+def assert_unavailable(base, pages):
+    """While the database is away: /readyz says so, /healthz does not care, and every page
+    answers the 503 page (JSON for a twin) in each language, asking to retry, showing nothing of
+    the code."""
+    ready = get(base + "/readyz")
+    assert (ready.status, ready.text) == (503, "database unavailable")
+    assert get(base + "/healthz").status == 200
+    for language, message in UNAVAILABLE.items():
+        for page in pages:
+            answer = get(base + page, language)
+            assert answer.status == 503, (page, answer)
+            assert message in answer.text
+            assert answer.headers["Retry-After"] == "10"
+            assert answer.headers["Content-Type"].startswith(
+                "application/json" if page.endswith(".json") else "text/html"
+            )
+            assert not any(text in answer.text for text in INTERNALS), page

@@ -11,7 +11,7 @@ from django.template import loader
 from django.test import Client
 from django.urls import path
 from django.utils import translation
-from fault_servers import get, gunicorn, prepare_database
+from fault_servers import assert_unavailable, get, gunicorn, prepare_database
 
 from cesdash.urls import handler400, handler500  # noqa: F401  (this module is a urlconf too)
 from cesdash.urls import urlpatterns as site_urlpatterns
@@ -175,10 +175,6 @@ needs_sqlite_pass = pytest.mark.skipif(
     "test_db_restart.py)",
 )
 
-UNAVAILABLE = {
-    "ko": "대시보드를 잠시 사용할 수 없습니다",
-    "en": "The dashboard is briefly unavailable",
-}
 PAGES = ["/", "/index.json", "/cities/daegu/", "/exhibits/?page=2", "/sources/"]
 
 
@@ -207,19 +203,7 @@ def test_while_the_database_file_is_gone_pages_answer_503_then_recover(sqlite_si
     away = data.with_name("away")
     data.rename(away)  # as when the disk holding it is unmounted
     try:
-        ready = get(base + "/readyz")
-        assert (ready.status, ready.text) == (503, "database unavailable")
-        assert get(base + "/healthz").status == 200
-        for language, message in UNAVAILABLE.items():
-            for page in PAGES:
-                answer = get(base + page, language)
-                assert answer.status == 503, (page, answer)
-                assert message in answer.text
-                assert answer.headers["Retry-After"] == "10"
-                assert answer.headers["Content-Type"].startswith(
-                    "application/json" if page.endswith(".json") else "text/html"
-                )
-                assert shows_no_internals(answer.text)
+        assert_unavailable(base, PAGES)
     finally:
         away.rename(data)
 
