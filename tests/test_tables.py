@@ -460,3 +460,22 @@ def test_a_count_of_records_says_none_on_record_not_zero(client, came_back, make
                      "none on record", "not reported", "none on record"]]  # fmt: skip
     vinatech = next(row for row in exported if row["company"] == "Vinatech")
     assert (vinatech["awards"], vinatech["contract_value_usd"]) == (0, None)
+
+
+def test_row_counts_are_grouped_in_thousands(client, world):
+    p24 = world["p24"]
+    companies = Company.objects.bulk_create(
+        Company(slug=f"c{n}", name_ko=f"회사{n}", name_en=f"Co {n}", source=p24.source)
+        for n in range(1200)
+    )
+    Exhibit.objects.bulk_create(
+        Exhibit(company=c, edition=p24.edition, pavilion=p24, source=p24.source, published=True)
+        for c in companies
+    )
+    DataVersion.bump()
+
+    korean = client.get("/exhibits/?page=25").content.decode()
+    english = client.get("/exhibits/?page=25", headers=EN).content.decode()
+
+    assert re.search(r"1,201행\s*\(1,201–1,201행 표시\)", korean)
+    assert re.search(r"1,201 rows\s*\(showing 1,201–1,201\)", english)
