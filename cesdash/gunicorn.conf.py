@@ -40,8 +40,11 @@ graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # (nginx: keepalive_timeout in the upstream block), or a request may meet one gunicorn is closing.
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 # Each worker is replaced after about this many requests (staggered by the jitter, so they do not
-# all restart at once), which bounds the memory a long-lived process can grow to.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000)
+# all restart at once), which bounds the memory a long-lived process can grow to. High, because
+# a new worker starts with an empty page cache and imports everything again: at 1,000 a busy
+# server replaced each worker every few seconds and served the home page at half the rate.
+# The page cache itself is bounded (CESDASH_CACHED_PAGES).
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 50_000)
 max_requests_jitter = max_requests // 10
 
 # gunicorn's control socket (for `gunicornc`) is at one path per user by default, which a second
