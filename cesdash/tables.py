@@ -509,6 +509,8 @@ def city_column(prefix="pavilion__region", **kwargs):
 class CompanyTable(DataTable):
     """Every company on record, with what it did at CES in all years (/companies/)."""
 
+    rows_by_key = True
+
     company = NameColumn("name", verbose_name=_("Company"), linkify=True)
     region = NameColumn(
         "region__name",
@@ -778,6 +780,8 @@ class YearColumn(tables.Column):
 
 class ParticipationTable(DataTable):
     """Company × CES year: who came back, and with what result (/participation/)."""
+
+    rows_by_key = True
 
     company = NameColumn("name", verbose_name=_("Company"), linkify=True)
     region = NameColumn(

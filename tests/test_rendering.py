@@ -4,6 +4,7 @@ django-tables2's and Django's own templates write."""
 
 import re
 
+import django_tables2
 import pytest
 from django import forms
 from django.core.cache import cache
@@ -15,7 +16,9 @@ from django.utils.formats import number_format
 from cesdash import tables
 from cesdash.formatting import group
 from cesdash.forms import FormRenderer
-from companies.models import Exhibit
+from cesdash.templatetags.table_rows import Cell
+from companies.models import Contract, Exhibit
+from delegations.models import Pavilion
 
 TABLE_PAGES = [
     "/results/",
@@ -199,3 +202,48 @@ def test_column_signatures_are_remembered_as_django_tables2_works_them_out():
         assert utils.signature(fn) == expected
         assert utils.signature(fn) == expected  # remembered
     assert utils.call_with_appropriate(column.render, {"value": 3, "record": 4, "x": 5}) == 3
+
+
+class EveryKindOfCell(django_tables2.Table):
+    """Columns of every path django-tables2 takes to a cell."""
+
+    plain = django_tables2.Column(accessor="key")
+    choices = django_tables2.Column(accessor="currency")  # shown by its label
+    through = django_tables2.Column(accessor="company__region__name_ko")
+    maybe_none = django_tables2.Column(accessor="pavilion__name_ko", default="none")
+    missing = django_tables2.Column(accessor="no_such_thing", default="gone")
+    linked = django_tables2.Column(
+        accessor="company__name_ko", linkify=lambda record: f"/contracts/{record.pk}/"
+    )
+    with_row = django_tables2.Column(accessor="key")
+    catch_all = django_tables2.Column(accessor="amount")
+    not_given = django_tables2.Column(accessor="key")
+    empty = django_tables2.Column(accessor="counterparty_en", empty_values=("",), default="-")
+
+    class Meta:
+        model = Contract
+        fields = []
+
+    def render_with_row(self, value, bound_row):
+        return f"{value} of row {bound_row.record.pk}"
+
+    def render_catch_all(self, **kwargs):
+        return f"{kwargs['value']}:{sorted(kwargs)}"
+
+    def render_not_given(self, value, something_else):
+        return "never called"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_cells_are_what_django_tables2_gives(language):
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    records = list(Contract.objects.select_related("company__region", "pavilion"))
+    records[0].pavilion = Pavilion.objects.first()  # one through a relation, the others not
+    assert len(records) > 1 and records[1].pavilion is None
+    table = EveryKindOfCell(records)
+    with translation.override(language):
+        cells = [(Cell(table, column), column.name) for column in table.columns]
+        for row in table.rows:
+            for cell, name in cells:
+                assert cell(row) == row.get_cell(name), name
