@@ -212,6 +212,8 @@ class Exhibit(Publishable):
         ordering = ["edition__year", "company__name_ko"]
         verbose_name = _("exhibit")
         verbose_name_plural = _("exhibits")
+        # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
+        indexes = [models.Index(fields=["edition", "published"], name="exhibit_ces_published")]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "edition"],
@@ -312,6 +314,8 @@ class Contract(Publishable):
         ordering = ["edition__year", "-amount", "key"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
+        # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
+        indexes = [models.Index(fields=["edition", "published"], name="contract_ces_published")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
@@ -416,6 +420,8 @@ class InnovationAward(Publishable):
         ordering = ["edition__year", "company__name_ko"]
         verbose_name = _("CES Innovation Award")
         verbose_name_plural = _("CES Innovation Awards")
+        # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
+        indexes = [models.Index(fields=["edition", "published"], name="award_ces_published")]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "edition"],
@@ -547,8 +553,12 @@ class Agreement(Publishable):
         ordering = ["edition__year", F("signed_on").asc(nulls_last=True), "key"]
         verbose_name = _("MOU or agreement")
         verbose_name_plural = _("MOUs and agreements")
-        # A city's agreements at one CES: which cities an edition page lists, and their counts.
-        indexes = [models.Index(fields=["region", "edition"], name="agreement_city_ces")]
+        indexes = [
+            # A city's agreements at one CES: which cities an edition page lists, and counts.
+            models.Index(fields=["region", "edition"], name="agreement_city_ces"),
+            # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
+            models.Index(fields=["edition", "published"], name="agreement_ces_published"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner_count__gte=1),
