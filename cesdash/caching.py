@@ -22,7 +22,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from .models import DataVersion
+from .models import SUMMARIES_SEEN_CURRENT, DataVersion
 
 # The apps whose records the pages show: a change to any of them is a change of the data.
 DATA_APPS = {"delegations", "companies"}
@@ -84,8 +84,9 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or "_export" in request.GET:
             return view(request, *args, **kwargs)
-        version = DataVersion.current()
+        version, summarised = DataVersion.state()
         token = _version.set(version)
+        seen = SUMMARIES_SEEN_CURRENT.set(summarised)
         try:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
@@ -102,6 +103,7 @@ def cached_page(view):
             return served(request, entry, key)
         finally:
             _version.reset(token)
+            SUMMARIES_SEEN_CURRENT.reset(seen)
 
     return wrapper
 

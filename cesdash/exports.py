@@ -503,6 +503,17 @@ def sortable(table, alias):
     return True
 
 
+class EmptyText(Value):
+    """'' written into the SQL itself rather than passed as a parameter: SQLite uses an index
+    on `NULLIF(name, '')` for an order only when the order writes the expression the same."""
+
+    def __init__(self):
+        super().__init__("")
+
+    def as_sql(self, compiler, connection):
+        return "''", []
+
+
 def nulls_last(queryset):
     """The same order with empty cells last in both directions, as on PostgreSQL and SQLite
     alike (their defaults differ), so a page and its export read the same on both. Blank text
@@ -514,7 +525,7 @@ def nulls_last(queryset):
             expression = F(name)
             model_field = Accessor(name).get_field(queryset.model)
             if isinstance(model_field, models.CharField | models.TextField):
-                expression = NullIf(expression, Value(""))
+                expression = NullIf(expression, EmptyText())
             descending = field.startswith("-")
             ordering.append(getattr(expression, "desc" if descending else "asc")(nulls_last=True))
         else:

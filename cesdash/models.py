@@ -7,13 +7,14 @@ docstring names the page it serves, and its result feeds both the page and the p
 The company page reads only `companies` and has its read there (`Company.objects.for_company_page`).
 """
 
+from contextvars import ContextVar
+
 from django.db import connection, models, transaction
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
-    FilteredRelation,
     Func,
     OuterRef,
     Prefetch,
@@ -596,6 +597,21 @@ class SourceRecords(Source):
         proxy = True
 
 
+class TrueValue(Value):
+    """True written into the SQL rather than passed as a parameter, as SQLite's 1. Given
+    `public = ?` (or `= TRUE`), SQLite's planner read all 50,000 company summaries before
+    sorting them, instead of walking down the index of names that gives the page's order."""
+
+    def __init__(self):
+        super().__init__(True, output_field=models.BooleanField())
+
+    def as_sql(self, compiler, connection):
+        return ("1" if connection.vendor == "sqlite" else "TRUE"), []
+
+
+TRUE = TrueValue()
+
+
 class CompanyRowsQuerySet(CompanyQuerySet):
     """The companies and participation tables read their counts from the company summaries
     (`CompanySummary`, `CompanyYear`): the view brings them up to date first
@@ -606,7 +622,7 @@ class CompanyRowsQuerySet(CompanyQuerySet):
         its records counted (`SUMMARY_COUNTS`, from its `CompanySummary`)."""
         counts = {name: F(f"summary__{name}") for name in SUMMARY_COUNTS}
         return (
-            self.filter(summary__public=True).select_related("region", "source").annotate(**counts)
+            self.filter(summary__public=TRUE).select_related("region", "source").annotate(**counts)
         )
 
     def for_participation_table(self, sorted_by_year=None):
@@ -616,10 +632,12 @@ class CompanyRowsQuerySet(CompanyQuerySet):
         companies = self.for_companies_table()
         if sorted_by_year is None:
             return companies
-        at_year = FilteredRelation("ces_years", condition=Q(ces_years__year=sorted_by_year))
-        return companies.annotate(at_year=at_year).annotate(
+        # Subqueries rather than a join: a count of the rows leaves them out, and the table
+        # reads a page of them by rank (`cesdash.tables.ParticipationRows`).
+        at_year = CompanyYear.objects.filter(company=OuterRef("pk"), year=sorted_by_year)
+        return companies.annotate(
             **{
-                f"{kind}_{sorted_by_year}": Coalesce(F(f"at_year__{kind}"), 0)
+                f"{kind}_{sorted_by_year}": Coalesce(Subquery(at_year.values(kind)[:1]), 0)
                 for kind in RECORD_KINDS
             }
         )
@@ -632,8 +650,10 @@ class CompanyRowsQuerySet(CompanyQuerySet):
 
     def participation_years(self):
         """The CES years any company took part in: the participation table's year columns."""
-        years = CompanyYear.objects.order_by("year").values_list("year", flat=True)
-        return list(years.distinct())
+        # A look-up for each CES, rather than every CompanyYear row read for its year.
+        took_part = CompanyYear.objects.filter(year=OuterRef("year"))
+        years = Edition.objects.filter(Exists(took_part)).order_by("year")
+        return list(years.values_list("year", flat=True))
 
 
 class CompanyRows(Company):
@@ -641,6 +661,11 @@ class CompanyRows(Company):
 
     class Meta:
         proxy = True
+
+
+# Set for the time of a request that read the company summaries current at its start
+# (`DataVersion.state`, by `cesdash.caching.cached_page`).
+SUMMARIES_SEEN_CURRENT = ContextVar("summaries_seen_current", default=False)
 
 
 class DataVersion(models.Model):
@@ -662,7 +687,15 @@ class DataVersion(models.Model):
     @classmethod
     def current(cls):
         """The version now (0 before the first change is recorded)."""
-        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+        return cls.state()[0]
+
+    @classmethod
+    def state(cls):
+        """(the version now, whether the company summaries are built for it), in one query:
+        what a request reads first (`cesdash.caching.cached_page`)."""
+        row = cls.objects.filter(pk=1).values_list("version", "summarised").first()
+        version, summarised = row or (0, None)
+        return version, version == summarised
 
     @classmethod
     def bump(cls):
@@ -674,7 +707,10 @@ class DataVersion(models.Model):
     def summaries_current(cls):
         """Bring the company summaries (`CompanyYear`, `CompanySummary`) up to the current
         data version: nothing to do, one query, while they are; else they are rebuilt whole,
-        once, by the first request that needs them (concurrent ones wait for it)."""
+        once, by the first request that needs them (concurrent ones wait for it). Nothing to
+        read where the request has seen them current already (`SUMMARIES_SEEN_CURRENT`)."""
+        if SUMMARIES_SEEN_CURRENT.get():
+            return
         row = cls.objects.filter(pk=1).values_list("version", "summarised").first()
         if row is not None and row[0] == row[1]:
             return
@@ -712,9 +748,16 @@ class CompanyYear(models.Model):
     # The contracts stated in US dollars, added up; NULL where none is (unknown is not 0).
     contract_value_usd = models.BigIntegerField(null=True)
     agreements = models.PositiveIntegerField()
+    # The company's place among that year's companies in the participation table sorted by
+    # the year (`YEAR_ORDER`), 1 first: the order read down an index, not worked out for
+    # 50,000 companies at each request.
+    rank = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["year", "company"], name="company_year_by_year")]
+        indexes = [
+            models.Index(fields=["year", "company"], name="company_year_by_year"),
+            models.Index(fields=["year", "rank"], name="company_year_by_rank"),
+        ]
 
     def __str__(self):
         return f"{self.company_id} at CES {self.year}"
@@ -774,6 +817,15 @@ def _year_counts(queryset, counted, value=None):
     )
 
 
+# The participation table's order when sorted by a year (`cesdash.tables.YearColumn`): more
+# Innovation Awards first, then contracts, agreements, exhibits, then the Korean name with
+# empty names last, as the table sorts it (`cesdash.exports.nulls_last`).
+YEAR_ORDER = (
+    "g.awards DESC, g.contracts DESC, g.agreements DESC, g.exhibits DESC, "
+    "NULLIF(c.name_ko, '') ASC NULLS LAST"
+)
+
+
 def summarise_companies():
     """Rebuild `CompanyYear` and `CompanySummary` from the published records, in the
     database: INSERT ... SELECT of grouped counts, about a second for 300,000 records."""
@@ -797,10 +849,13 @@ def summarise_companies():
             cursor.execute(f"DELETE FROM {years}")
             cursor.execute(f"DELETE FROM {summaries}")
         cursor.execute(
-            f"INSERT INTO {years} "
-            "(company_id, year, exhibits, awards, contracts, agreements, contract_value_usd) "
-            "SELECT r.c, r.y, SUM(r.exhibits), SUM(r.awards), SUM(r.contracts), "
-            f"SUM(r.agreements), SUM(r.v) FROM ({records}) r GROUP BY r.c, r.y",
+            f"INSERT INTO {years} (company_id, year, exhibits, awards, contracts, agreements, "
+            "contract_value_usd, rank) "
+            "SELECT g.c, g.y, g.exhibits, g.awards, g.contracts, g.agreements, g.v, "
+            f"ROW_NUMBER() OVER (PARTITION BY g.y ORDER BY {YEAR_ORDER}, g.c) "
+            "FROM (SELECT r.c, r.y, SUM(r.exhibits) AS exhibits, SUM(r.awards) AS awards, "
+            "SUM(r.contracts) AS contracts, SUM(r.agreements) AS agreements, SUM(r.v) AS v "
+            f"FROM ({records}) r GROUP BY r.c, r.y) g JOIN {company} c ON c.id = g.c",
             params,
         )
         cursor.execute(

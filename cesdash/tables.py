@@ -8,8 +8,9 @@ documented read each (`CompanyRows.objects.for_companies_table()`, ...), passed 
 
 import django_tables2 as tables
 from django.db import connections
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import NullIf
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -20,7 +21,7 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
-from cesdash.models import RECORD_KINDS, CompanyRows
+from cesdash.models import RECORD_KINDS, CompanyRows, CompanyYear
 from companies.models import (
     Agreement,
     Company,
@@ -39,6 +40,8 @@ LONG = {"td": {"class": "long"}}
 NONE_ON_RECORD = _("none on record")
 # The pager's words in django-tables2's template, which ships no Korean: translated in ours.
 PAGER_WORDS = (gettext_noop("previous"), gettext_noop("next"))
+# What a participation year column sorts by, in turn (`CompanyYear.rank` is this order).
+YEAR_KINDS = ("awards", "contracts", "agreements", "exhibits")
 
 
 def url_of(obj):
@@ -261,6 +264,67 @@ class RowsByKey(TableQuerysetData):
         return [by_key[pk] for pk in keys]
 
 
+class ParticipationRows(RowsByKey):
+    """The participation table's rows: sorted by a year (`YearColumn`), the companies that
+    took part that year in the order of their rank (`CompanyYear.rank`, an index), and the
+    others by name (an index), each part read a page at a time, so no request sorts 50,000
+    companies. Any other order is `RowsByKey`'s.
+
+    Reversed, the ranks read backwards: of two companies with the same records that year, one
+    without a Korean name comes first (it is last in the other direction, as on every column).
+    """
+
+    def year_sort(self):
+        """(year, whether those that took part come first) where the order is exactly a
+        year column's, else None."""
+        order = self.data.query.order_by
+        if len(order) != 5 or not all(isinstance(o, OrderBy) for o in order):
+            return None
+        names = [o.expression.name if isinstance(o.expression, F) else None for o in order[:4]]
+        year = names[0].removeprefix("awards_") if names[0] else ""
+        if not year.isdigit() or names != [f"{kind}_{year}" for kind in YEAR_KINDS]:
+            return None
+        name = order[4].expression
+        if not isinstance(name, NullIf) or name.source_expressions[0] != F("name_ko"):
+            return None
+        if len({o.descending for o in order}) != 2 or order[4].descending == order[0].descending:
+            return None
+        return int(year), order[0].descending
+
+    @cached_property
+    def parts(self):
+        """The two parts in the table's order, each with its count."""
+        year, took_part_first = self.year_sort()
+        rank = F("ces_years__rank")
+        took_part = self.data.filter(ces_years__year=year).order_by(
+            rank.asc() if took_part_first else rank.desc()
+        )
+        at_year = CompanyYear.objects.filter(company=OuterRef("pk"), year=year)
+        others = self.data.filter(~Exists(at_year)).order_by(self.data.query.order_by[4])
+        took, total = took_part.count(), self.data.count()
+        if took_part_first:
+            return [(took_part, took), (others, total - took)]
+        return [(others, total - took), (took_part, took)]
+
+    def __len__(self):
+        if self.year_sort() is None:
+            return super().__len__()
+        return sum(n for _rows, n in self.parts)
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None or self.year_sort() is None:
+            return super().__getitem__(key)
+        start, stop = key.start or 0, key.stop if key.stop is not None else len(self)
+        keys, before = [], 0
+        for rows, n in self.parts:
+            if start < before + n and stop > before:
+                part = rows.values_list("pk", flat=True)
+                keys += part[max(start - before, 0) : stop - before]
+            before += n
+        by_key = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
+        return [by_key[pk] for pk in keys]
+
+
 class DataTable(tables.Table):
     """Base of the analysts' tables: what an export says about itself besides its rows."""
 
@@ -271,9 +335,11 @@ class DataTable(tables.Table):
     rows_by_key = False
     year_alias = RowsByKey.YEAR
 
+    rows_class = RowsByKey
+
     def __init__(self, data=None, *args, **kwargs):
         if self.rows_by_key and TableQuerysetData.validate(data):
-            data = RowsByKey(data, self.year_alias)
+            data = self.rows_class(data, self.year_alias)
         super().__init__(data, *args, **kwargs)
 
     class Meta:
@@ -750,13 +816,7 @@ class YearColumn(tables.Column):
         kwargs.setdefault("verbose_name", str(year))
         kwargs.setdefault(
             "order_by",
-            (
-                f"-awards_{year}",
-                f"-contracts_{year}",
-                f"-agreements_{year}",
-                f"-exhibits_{year}",
-                "name_ko",
-            ),
+            (*(f"-{kind}_{year}" for kind in YEAR_KINDS), "name_ko"),
         )
         super().__init__(accessor=f"exhibits_{year}", **kwargs)
 
@@ -792,6 +852,7 @@ class ParticipationTable(DataTable):
     """Company × CES year: who came back, and with what result (/participation/)."""
 
     rows_by_key = True
+    rows_class = ParticipationRows
 
     company = NameColumn("name", verbose_name=_("Company"), linkify=True)
     region = NameColumn(

@@ -8,7 +8,8 @@ place. This app builds on `delegations`; nothing there refers back here.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import NullIf
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -126,6 +127,11 @@ class Company(BilingualNameMixin):
         ordering = ["name_ko"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+        indexes = [
+            # The participation table sorted by a year, those absent that year first: by name,
+            # read down this index (empty names last, `cesdash.exports.nulls_last`).
+            models.Index(NullIf("name_ko", Value("")), name="company_by_name_ko"),
+        ]
 
     def natural_key(self):
         return (self.slug,)

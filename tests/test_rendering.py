@@ -17,7 +17,7 @@ from cesdash import tables
 from cesdash.formatting import group
 from cesdash.forms import FormRenderer
 from cesdash.templatetags.table_rows import Cell
-from companies.models import Contract, Exhibit
+from companies.models import Contract, Exhibit, InnovationAward
 from delegations.models import Pavilion
 
 TABLE_PAGES = [
@@ -247,3 +247,63 @@ def test_cells_are_what_django_tables2_gives(language):
         for row in table.rows:
             for cell, name in cells:
                 assert cell(row) == row.get_cell(name), name
+
+
+@pytest.fixture
+def companies_at_two_ces(daegu, make_pavilion, make_company):
+    """Seven companies: four at CES 2024 with different records there (an award, a contract,
+    two exhibits alone), the others at CES 2019 only or nowhere."""
+    p19 = make_pavilion(2019, daegu, "대구관2019", "Daegu 2019", slug="d2019")
+    p24 = make_pavilion(2024, daegu, "대구관2024", "Daegu 2024", slug="d2024")
+    made = {}
+    for slug, ko in [
+        ("gamma", "다"),
+        ("alpha", "가"),
+        ("delta", "라"),
+        ("beta", "나"),
+        ("eta", "사"),
+        ("zeta", "바"),
+        ("epsilon", "마"),
+    ]:
+        made[slug] = make_company(slug, f"{ko}사", f"{slug.title()} Co", region=daegu)
+    for slug in ["gamma", "alpha", "delta", "beta"]:
+        Exhibit.objects.create(
+            company=made[slug], edition=p24.edition, pavilion=p24, source=p24.source
+        )
+    for slug in ["eta", "zeta"]:
+        Exhibit.objects.create(
+            company=made[slug], edition=p19.edition, pavilion=p19, source=p19.source
+        )
+    InnovationAward.objects.create(company=made["delta"], edition=p24.edition, source=p24.source)
+    Contract.objects.create(key="beta-1", company=made["beta"], edition=p24.edition,
+                            source=p24.source)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query", ["sort=y2024", "sort=-y2024", "sort=-y2019", "sort=y2024&region=daegu"]
+)
+def test_participation_sorted_by_a_year_reads_the_rows_of_the_plain_read(
+    client, companies_at_two_ces, query
+):
+    """Read in two parts by rank and by name, every page and across the parts' boundary is
+    the page of the one sorted read; past the last page, the last page."""
+
+    def pages(rows_class):
+        tables.ParticipationTable.rows_class = rows_class
+        shown = []
+        for page in range(1, 6):
+            cache.clear()
+            html = client.get(f"/participation/?per_page=2&page={page}&{query}").content.decode()
+            assert re.search(r'class="table-count">\s*7\D', html), html
+            shown.append(re.findall(r'href="/companies/([a-z]+)/"', html))
+        return shown
+
+    try:
+        plain = pages(tables.RowsByKey)
+    finally:
+        tables.ParticipationTable.rows_class = tables.ParticipationRows
+    assert pages(tables.ParticipationRows) == plain
+    assert sum(len(page) for page in plain[:4]) == 7
+    assert plain[4] == plain[3]
+    if query == "sort=y2024":
+        assert plain[0] == ["delta", "beta"]  # the award, then the contract
