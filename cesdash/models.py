@@ -132,21 +132,34 @@ def companies_at(edition):
     )
 
 
+def first_exhibiting(edition, size=None):
+    """The first `Preview.SIZE` companies by name with a published exhibit at `edition`: those
+    of its first exhibits in their order (by company name; a company exhibits once a CES). Read
+    down the index of names, each company looked up in the exhibits' (company, CES) key, which
+    stops after a few dozen companies where sorting the CES's 10,000 exhibits took 50 ms."""
+    exhibits = Exhibit.objects.filter(company=OuterRef("pk"), edition=edition)
+    companies = Company.objects.filter(Exists(exhibits)).order_by("name_ko", "pk")
+    return companies.values("pk")[: size or Preview.SIZE]
+
+
 # How many of an article's figures its page lists (the real articles state a few dozen).
 FIGURES_SHOWN = 100
 
 
-def preview(queryset, whole=None, size=None, prepare=None):
+def preview(queryset, whole=None, size=None, prepare=None, first=None):
     """The first `Preview.SIZE` rows of `queryset`, with how many there are in all (of `whole`,
     a plain queryset of the same rows, where `queryset` aggregates), in one query; `prepare`
-    adds to the rows what is read for them only.
+    adds to the rows what is read for them only; `first`, a filter that keeps the first rows
+    (and a few more at most), where the database finds them faster than by sorting them all.
 
     The count is an uncorrelated subquery, which the database runs once; a window count would
     make it join and sort every row before the LIMIT."""
     whole = queryset if whole is None else whole
     count = Subquery(whole.order_by().values(rows=Func(F("pk"), function="COUNT")))
     size = size or Preview.SIZE
-    if whole is queryset:
+    if first is not None:
+        queryset = queryset.filter(first)
+    elif whole is queryset:
         # The first rows found by key, joining only what the order needs, then read in full:
         # sorting the full rows (every related object they show) of a CES's 10,000 exhibits
         # took most of the edition page's time. Still one query.
@@ -382,7 +395,8 @@ class CesQuerySet(models.QuerySet):
             exhibits=preview(
                 Exhibit.objects.filter(edition=edition).select_related(
                     "edition", "company", "pavilion__edition", "source"
-                )
+                ),
+                first=Q(company__in=first_exhibiting(edition)),
             ),
         )
 

@@ -126,6 +126,9 @@ class Company(BilingualNameMixin):
         ordering = ["name_ko"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
+        # The first companies by name at one CES (the edition page's preview) are found by
+        # walking this index rather than sorting the CES's 10,000 exhibits.
+        indexes = [models.Index(fields=["name_ko"], name="company_by_name")]
 
     def natural_key(self):
         return (self.slug,)
@@ -212,6 +215,12 @@ class Exhibit(Publishable):
         ordering = ["edition__year", "company__name_ko"]
         verbose_name = _("exhibit")
         verbose_name_plural = _("exhibits")
+        # How many published records an article or a CES has (the sources, source and edition
+        # pages), counted from the index alone.
+        indexes = [
+            models.Index(fields=["source", "published"], name="exhibit_source_published"),
+            models.Index(fields=["edition", "published"], name="exhibit_ces_published"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "edition"],
@@ -312,6 +321,8 @@ class Contract(Publishable):
         ordering = ["edition__year", "-amount", "key"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
+        # An article's published records counted from the index alone (the sources page).
+        indexes = [models.Index(fields=["source", "published"], name="contract_source_published")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
@@ -416,6 +427,8 @@ class InnovationAward(Publishable):
         ordering = ["edition__year", "company__name_ko"]
         verbose_name = _("CES Innovation Award")
         verbose_name_plural = _("CES Innovation Awards")
+        # An article's published records counted from the index alone (the sources page).
+        indexes = [models.Index(fields=["source", "published"], name="award_source_published")]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "edition"],
@@ -548,7 +561,11 @@ class Agreement(Publishable):
         verbose_name = _("MOU or agreement")
         verbose_name_plural = _("MOUs and agreements")
         # A city's agreements at one CES: which cities an edition page lists, and their counts.
-        indexes = [models.Index(fields=["region", "edition"], name="agreement_city_ces")]
+        # An article's published agreements, counted from the index alone (the sources page).
+        indexes = [
+            models.Index(fields=["region", "edition"], name="agreement_city_ces"),
+            models.Index(fields=["source", "published"], name="agreement_source_published"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(partner_count__gte=1),
