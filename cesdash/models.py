@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Star
 from django.db.models.functions import Cast, Coalesce
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -146,6 +147,19 @@ def first_exhibiting(edition, size=None):
 FIGURES_SHOWN = 100
 
 
+def count_all():
+    """COUNT(*): the rows counted from an index that holds the filtered columns, where
+    PostgreSQL reads every row's table page for COUNT(id) (the id is not in that index)."""
+    return Func(Star(), function="COUNT", output_field=models.IntegerField())
+
+
+def count_published(model, **filters):
+    """How many published `model` rows match `filters` (`OuterRef` allowed), 0 where none do:
+    counted with `count_all()`, so from the (source, published) indexes."""
+    rows = model.objects.filter(**filters).order_by().values(n=count_all())
+    return Subquery(rows, output_field=models.IntegerField())
+
+
 def preview(queryset, whole=None, size=None, prepare=None, first=None):
     """The first `Preview.SIZE` rows of `queryset`, with how many there are in all (of `whole`,
     a plain queryset of the same rows, where `queryset` aggregates), in one query; `prepare`
@@ -155,7 +169,7 @@ def preview(queryset, whole=None, size=None, prepare=None, first=None):
     The count is an uncorrelated subquery, which the database runs once; a window count would
     make it join and sort every row before the LIMIT."""
     whole = queryset if whole is None else whole
-    count = Subquery(whole.order_by().values(rows=Func(F("pk"), function="COUNT")))
+    count = Subquery(whole.order_by().values(rows=count_all()))
     size = size or Preview.SIZE
     if first is not None:
         queryset = queryset.filter(first)
@@ -538,11 +552,12 @@ class SourceRecordsQuerySet(models.QuerySet):
         one that nothing dates last)."""
         source = OuterRef("pk")
         records = [
-            count_of(model, source=source) for model in (Agreement, Contract, InnovationAward)
+            count_published(model, source=source)
+            for model in (Agreement, Contract, InnovationAward)
         ]
         return self.annotate(
-            figure_count=count_of(ReportedFigure, source=source),
-            record_count=sum(records, start=count_of(Exhibit, source=source)),
+            figure_count=count_published(ReportedFigure, source=source),
+            record_count=sum(records, start=count_published(Exhibit, source=source)),
             dated=Coalesce("published_on", "placed_on"),
         ).order_by(F("dated").desc(nulls_last=True), "key")
 
