@@ -133,14 +133,15 @@ def companies_at(edition):
     )
 
 
-def first_exhibiting(edition, size=None):
-    """The first `Preview.SIZE` companies by name with a published exhibit at `edition`: those
-    of its first exhibits in their order (by company name; a company exhibits once a CES). Read
-    down the index of names, each company looked up in the exhibits' (company, CES) key, which
-    stops after a few dozen companies where sorting the CES's 10,000 exhibits took 50 ms."""
-    exhibits = Exhibit.objects.filter(company=OuterRef("pk"), edition=edition)
-    companies = Company.objects.filter(Exists(exhibits)).order_by("name_ko", "pk")
-    return companies.values("pk")[: size or Preview.SIZE]
+def first_exhibits(edition, size=None):
+    """The ids of the first `Preview.SIZE` published exhibits at `edition` in their order, by
+    company name (a company exhibits once a CES): the companies are read down the index of
+    names, each looked up in the exhibits' (company, CES) key, which stops after a few dozen
+    where sorting the CES's 10,000 exhibits took 50 ms."""
+    at_edition = Exhibit.objects.filter(edition=edition)
+    companies = Company.objects.filter(Exists(at_edition.filter(company=OuterRef("pk"))))
+    first = companies.order_by("name_ko", "pk").values("pk")[: size or Preview.SIZE]
+    return at_edition.filter(company__in=first).values("pk")
 
 
 # How many of an article's figures its page lists (the real articles state a few dozen).
@@ -410,7 +411,7 @@ class CesQuerySet(models.QuerySet):
                 Exhibit.objects.filter(edition=edition).select_related(
                     "edition", "company", "pavilion__edition", "source"
                 ),
-                first=Q(company__in=first_exhibiting(edition)),
+                first=Q(pk__in=first_exhibits(edition)),
             ),
         )
 

@@ -216,10 +216,10 @@ class Exhibit(Publishable):
         verbose_name = _("exhibit")
         verbose_name_plural = _("exhibits")
         # How many published records an article or a CES has (the sources, source and edition
-        # pages), counted from the index alone.
+        # pages), counted from the index alone; and which of a few companies exhibit at a CES.
         indexes = [
             models.Index(fields=["source", "published"], name="exhibit_source_published"),
-            models.Index(fields=["edition", "published"], name="exhibit_ces_published"),
+            models.Index(fields=["edition", "published", "company"], name="exhibit_ces_company"),
         ]
         constraints = [
             models.UniqueConstraint(
