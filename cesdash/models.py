@@ -572,13 +572,20 @@ class SourceRecordsQuerySet(models.QuerySet):
         source = self.get(key=key)
         figures = ReportedFigure.objects.filter(source=source)
         first = [Case(When(pk=figure, then=0), default=1)] if figure else []
+
+        def of_source(rows):
+            # Every row's source is this article: given it, rather than joined in again.
+            for row in rows:
+                row.source = source
+
         return SourcePage(
             source=source,
             figures=preview(
-                figures.select_related("edition", "region", "pavilion__edition", "source").order_by(
+                figures.select_related("edition", "region", "pavilion__edition").order_by(
                     *first, "-edition__year", "region", "pavilion", "metric"
                 ),
                 size=FIGURES_SHOWN,
+                prepare=of_source,
             ),
             regional_counts=preview(
                 RegionalCompanyCount.objects.filter(source=source).select_related(
@@ -596,23 +603,27 @@ class SourceRecordsQuerySet(models.QuerySet):
             ),
             agreements=preview(
                 Agreement.objects.filter(source=source)
-                .select_related("edition", "region", "company", "source")
-                .order_by("pk")
+                .select_related("edition", "region", "company")
+                .order_by("pk"),
+                prepare=of_source,
             ),
             contracts=preview(
                 Contract.objects.filter(source=source)
-                .select_related("edition", "company", "source")
-                .order_by("pk")
+                .select_related("edition", "company")
+                .order_by("pk"),
+                prepare=of_source,
             ),
             awards=preview(
                 InnovationAward.objects.filter(source=source)
-                .select_related("edition", "company", "source")
-                .order_by("pk")
+                .select_related("edition", "company")
+                .order_by("pk"),
+                prepare=of_source,
             ),
             exhibits=preview(
                 Exhibit.objects.filter(source=source)
-                .select_related("edition", "company", "pavilion__edition", "source")
-                .order_by("pk")
+                .select_related("edition", "company", "pavilion__edition")
+                .order_by("pk"),
+                prepare=of_source,
             ),
         )
 
