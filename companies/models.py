@@ -128,6 +128,9 @@ class Company(BilingualNameMixin):
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         indexes = [
+            # The first companies by name at one CES (the edition page's preview) are found by
+            # walking this index rather than sorting the CES's 10,000 exhibits.
+            models.Index(fields=["name_ko"], name="company_by_name"),
             # The participation table sorted by a year, those absent that year first: by name,
             # read down this index (empty names last, `cesdash.exports.nulls_last`).
             models.Index(NullIf("name_ko", Value("")), name="company_by_name_ko"),
@@ -218,8 +221,13 @@ class Exhibit(Publishable):
         ordering = ["edition__year", "company__name_ko"]
         verbose_name = _("exhibit")
         verbose_name_plural = _("exhibits")
-        # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
-        indexes = [models.Index(fields=["edition", "published"], name="exhibit_ces_published")]
+        # How many published records an article or a CES has (the sources, source and edition
+        # pages, a table's rows counted a CES at a time: cesdash.tables.RowsByKey.year_counts),
+        # counted from the index alone; and which of a few companies exhibit at a CES.
+        indexes = [
+            models.Index(fields=["source", "published"], name="exhibit_source_published"),
+            models.Index(fields=["edition", "published", "company"], name="exhibit_ces_company"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "edition"],
@@ -320,8 +328,12 @@ class Contract(Publishable):
         ordering = ["edition__year", "-amount", "key"]
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
-        # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
-        indexes = [models.Index(fields=["edition", "published"], name="contract_ces_published")]
+        indexes = [
+            # An article's published records counted from the index alone (the sources page).
+            models.Index(fields=["source", "published"], name="contract_source_published"),
+            # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
+            models.Index(fields=["edition", "published"], name="contract_ces_published"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(amount__gte=0),
@@ -426,8 +438,12 @@ class InnovationAward(Publishable):
         ordering = ["edition__year", "company__name_ko"]
         verbose_name = _("CES Innovation Award")
         verbose_name_plural = _("CES Innovation Awards")
-        # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
-        indexes = [models.Index(fields=["edition", "published"], name="award_ces_published")]
+        indexes = [
+            # An article's published records counted from the index alone (the sources page).
+            models.Index(fields=["source", "published"], name="award_source_published"),
+            # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
+            models.Index(fields=["edition", "published"], name="award_ces_published"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "edition"],
@@ -562,6 +578,8 @@ class Agreement(Publishable):
         indexes = [
             # A city's agreements at one CES: which cities an edition page lists, and counts.
             models.Index(fields=["region", "edition"], name="agreement_city_ces"),
+            # An article's published agreements, counted from the index alone (the sources page).
+            models.Index(fields=["source", "published"], name="agreement_source_published"),
             # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
             models.Index(fields=["edition", "published"], name="agreement_ces_published"),
         ]

@@ -806,7 +806,9 @@ class ReportedFigure(Publishable):
         # A city's figures at one CES, pavilions' and city-wide alike: which cities an edition
         # page lists, and their company counts (the unique constraint covers city-wide only).
         indexes = [
-            models.Index(fields=["region", "edition", "metric"], name="figure_city_ces_metric")
+            models.Index(fields=["region", "edition", "metric"], name="figure_city_ces_metric"),
+            # An article's published figures, counted from the index alone (the sources page).
+            models.Index(fields=["source", "published"], name="figure_source_published"),
         ]
         ordering = [
             "edition__year",

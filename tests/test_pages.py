@@ -521,3 +521,48 @@ def test_bars_are_labelled_only_while_the_labels_have_room(
     assert len(short["x"]) == 6 and short["text"][0] == "25" and short["text"][-1] == "16"
     assert len(long["x"]) == 20 and "text" not in long
     assert long["y"][0] == 3 and long["y"][-1] == 16  # the bars themselves are all there
+
+
+def test_the_edition_page_names_the_first_exhibitors_of_that_ces_by_name(
+    client, world, make_company
+):
+    """The first ten companies by (Korean) name among those exhibiting at that CES: not those
+    entered first, not one exhibiting at another CES only, not one whose exhibit is a draft."""
+    from companies.models import Exhibit
+
+    p19, p24 = world["p19"], world["p24"]
+    for n in range(12, 0, -1):  # entered last to first
+        company = make_company(f"co-{n:02}", f"회사{n:02}", f"Co {n:02}")
+        Exhibit.objects.create(company=company, edition=p24.edition, source=p24.source)
+    earlier = make_company("earlier", "가나", "Earlier Co")  # sorts first, at 2019 only
+    Exhibit.objects.create(company=earlier, edition=p19.edition, source=p19.source)
+    draft = make_company("draft", "가가", "Draft Co")  # sorts first, a draft at 2024
+    Exhibit.objects.create(company=draft, edition=p24.edition, source=p24.source, published=False)
+    DataVersion.bump()
+
+    page = text_of(client.get("/editions/2024/", headers={"accept-language": "en"}))
+    named = page[page.index(" Companies named ") : page.index(" CES Innovation Awards ")]
+
+    expected = ["Enercamp", *(f"Co {n:02}" for n in range(1, 10))]
+    assert re.findall(r"Enercamp|Co \d\d|Earlier Co|Draft Co", named) == expected
+    assert "The first 10 of 13." in named
+    assert client.get("/editions/2024.json").json()["on_record"]["exhibits"]["count"] == 13
+
+
+def test_the_sources_page_counts_published_records_only(client, world, make_company):
+    from companies.models import Exhibit
+
+    p24 = world["p24"]
+    for n in range(3):
+        company = make_company(f"draft-{n}", f"초안{n}", f"Draft {n}", source=p24.source)
+        Exhibit.objects.create(
+            company=company, edition=p24.edition, source=p24.source, published=False
+        )
+    ReportedFigure.objects.filter(pavilion=p24, metric="companies").update(published=False)
+    DataVersion.bump()
+
+    data = client.get("/sources.json").json()
+    (counted,) = [s for s in data["sources"] if s["key"] == p24.source.key]
+    # The pavilion's figures but its company count (a draft now): consultation value and award
+    # winners; the exhibit, contract, award and MOU of Enercamp, not the three draft exhibits.
+    assert (counted["figures"], counted["records"]) == (2, 4)

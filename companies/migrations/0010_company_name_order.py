@@ -26,8 +26,7 @@ def drop_descending(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0008_table_year_counts'),
-        ('delegations', '0007_city_ces_indexes'),
+        ('companies', '0009_table_year_counts'),
     ]
 
     operations = [

@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0007_city_ces_indexes'),
-        ('delegations', '0007_city_ces_indexes'),
+        ('companies', '0008_source_and_name_indexes'),
     ]
 
     operations = [
@@ -18,10 +17,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='contract',
             index=models.Index(fields=['edition', 'published'], name='contract_ces_published'),
-        ),
-        migrations.AddIndex(
-            model_name='exhibit',
-            index=models.Index(fields=['edition', 'published'], name='exhibit_ces_published'),
         ),
         migrations.AddIndex(
             model_name='innovationaward',
