@@ -168,6 +168,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
     )
+    # No JIT compilation: a page's queries run in milliseconds, and compiling one whose cost
+    # estimate passes jit_above_cost took longer (80 ms for the city page's pavilions) than
+    # running it. A server-wide `jit = off` does the same; this holds wherever it is not set.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------- auth
