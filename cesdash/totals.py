@@ -67,6 +67,8 @@ class Total:
     parts: tuple = ()
     previous: "Total | None" = None  # the same figure at the last earlier CES that reported it
     like: "Total | None" = None  # ... at the last earlier CES whose total has the same scope
+    # Its markup by language, made once by the `total` template tag (`total_html`).
+    rendered: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row, sources, previous=None, like=None):
