@@ -62,6 +62,21 @@ def other_name(obj):
     return format_html('<span class="other-name" lang="{}">{}</span>', other, name)
 
 
+@register.simple_tag
+def city_options(cities, selected=None, leave_out=()):
+    """The `<option>` of each of `cities` (its slug, its name), `selected` marked as such and
+    those in `leave_out` left out: the city choices list every city on record, 250 of them."""
+    left_out = {city.pk for city in leave_out}
+    return SafeString(
+        "".join(
+            f'<option value="{escape(city.slug)}"{" selected" if city == selected else ""}>'
+            f"{escape(city.name)}</option>"
+            for city in cities
+            if city.pk not in left_out
+        )
+    )
+
+
 @register.filter
 def minutes(duration):
     """A timedelta in whole minutes (the login lockout's 15)."""
