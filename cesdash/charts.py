@@ -331,7 +331,9 @@ def _bars(totals, x, colour, **options):
     previews (plans, not results) paler, and a gap with 'not reported' in the hover where there
     is no total."""
     # More bars than that and the labels would overlap: the hover and the tables have them.
-    labels = {"text": [_short(t) for t in totals]} if len(x) <= LABELLED_BARS else {}
+    shorts = [_short(t) for t in totals]
+    labels = {"text": shorts} if len(x) <= LABELLED_BARS else {}
+    not_reported = _("not reported")
     return dict(
         type="bar",
         x=x,
@@ -345,18 +347,18 @@ def _bars(totals, x, colour, **options):
         textfont={"size": 11},
         constraintext="none",
         cliponaxis=False,
-        customdata=[_hover(t) for t in totals],
+        customdata=[
+            _hover(t, short) if t else not_reported for t, short in zip(totals, shorts, strict=True)
+        ],
         **labels,
         **options,
     )
 
 
-def _hover(total):
-    """The bar's figure in the bar label's format, with its parts where pavilions were added up
-    and the meaning of its marks."""
-    if total is None:
-        return _("not reported")
-    text = _short(total) or total.display
+def _hover(total, short):
+    """The bar's figure in the bar label's format (`short`, its `_short()`), with its parts
+    where pavilions were added up and the meaning of its marks."""
+    text = short or total.display
     if total.is_sum:
         text = f"{text} = {total.scope_display}"
     return "<br>".join([text, *(f"{mark}: {meaning}" for mark, meaning in total.marks)])

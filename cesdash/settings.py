@@ -169,9 +169,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
     )
     # No JIT compilation: the pages' queries each take milliseconds, and PostgreSQL compiled
-    # those it estimated large (a count over 20,000 figures, a sort of 50,000 companies) for
-    # 30-40 ms each (the edition page's list of cities: 150 ms before a 10 ms run), more than
-    # running them took. `?options=` in DATABASE_URL overrides it.
+    # those it estimated large for longer than running them took (the edition page's list of
+    # cities: 150 ms before a 10 ms run; the city page's pavilions: 80 ms; a count over 20,000
+    # figures, a sort of 50,000 companies: 30-40 ms). `?options=` in DATABASE_URL overrides it.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

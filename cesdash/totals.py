@@ -7,6 +7,7 @@ beside it.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,21 +36,27 @@ def figure_marks(**flags):
     return [MARKS[flag] for flag in MARKS if flags.get(flag)]
 
 
+# The columns of a `city_totals()` row for each kind of pavilion: (kind, count, value).
+KIND_COLUMNS = tuple((kind, f"{kind}_pavilions", f"{kind}_value") for kind in Pavilion.Kind)
+
+
 def scope_parts(row, counts_only=False):
     """(kind, pavilions, value) of each kind of pavilion a `city_totals()` row adds up; with
     `counts_only`, (kind, pavilions): the scope a change is computed within."""
+    if counts_only:
+        return tuple((kind, row[count]) for kind, count, _value in KIND_COLUMNS if row[count])
     return tuple(
-        (kind, row[f"{kind}_pavilions"])
-        if counts_only
-        else (kind, row[f"{kind}_pavilions"], row[f"{kind}_value"])
-        for kind in Pavilion.Kind
-        if row[f"{kind}_pavilions"]
+        (kind, row[count], row[value]) for kind, count, value in KIND_COLUMNS if row[count]
     )
 
 
 @dataclass(frozen=True)
 class Total:
-    """A city's figure at one CES, with where it comes from and what it covers."""
+    """A city's figure at one CES, with where it comes from and what it covers.
+
+    What does not depend on the page's language is worked out once (`cached_property`: a page
+    asks for it in a card, a chart and a table); the texts (`display` ...) are not, since one
+    total may be shown in both languages."""
 
     metric: str
     year: int
@@ -67,6 +74,8 @@ class Total:
     parts: tuple = ()
     previous: "Total | None" = None  # the same figure at the last earlier CES that reported it
     like: "Total | None" = None  # ... at the last earlier CES whose total has the same scope
+    # Its markup by language, made once by the `total` template tag (`total_html`).
+    rendered: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row, sources, previous=None, like=None):
@@ -103,11 +112,11 @@ class Total:
             parts=self.parts,
         )
 
-    @property
+    @cached_property
     def is_money(self):
         return self.metric in MONEY_METRICS
 
-    @property
+    @cached_property
     def marks(self):
         """The marks a Korean statistical table puts beside the figure (see MARKS)."""
         return figure_marks(preview=self.preview, mixed_kinds=self.mixed_kinds)
@@ -116,7 +125,7 @@ class Total:
     def unit(self):
         return self.currency if self.is_money else METRIC_UNITS[self.metric]
 
-    @property
+    @cached_property
     def pavilions(self):
         return sum(count for _kind, count, _value in self.parts)
 
@@ -125,7 +134,7 @@ class Total:
         """'delegation' for the source's own city-wide total, else 'pavilions' (added up)."""
         return "pavilions" if self.parts else "delegation"
 
-    @property
+    @cached_property
     def is_sum(self):
         return self.pavilions > 1
 
@@ -160,7 +169,7 @@ class Total:
             return ""
         return format_money(self.converted_value, self.converted_currency, approximate=True)
 
-    @property
+    @cached_property
     def chart_value(self):
         """What a chart plots: counts as they are, money in USD (the source's own conversion)."""
         return self.usd if self.is_money else self.value

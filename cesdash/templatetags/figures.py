@@ -5,8 +5,12 @@
 {% other_name obj %}: the name in the other language, marked with its `lang`.
 """
 
+import html
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, format_money
@@ -58,6 +62,21 @@ def other_name(obj):
     return format_html('<span class="other-name" lang="{}">{}</span>', other, name)
 
 
+@register.simple_tag
+def city_options(cities, selected=None, leave_out=()):
+    """The `<option>` of each of `cities` (its slug, its name), `selected` marked as such and
+    those in `leave_out` left out: the city choices list every city on record, 250 of them."""
+    left_out = {city.pk for city in leave_out}
+    return SafeString(
+        "".join(
+            f'<option value="{escape(city.slug)}"{" selected" if city == selected else ""}>'
+            f"{escape(city.name)}</option>"
+            for city in cities
+            if city.pk not in left_out
+        )
+    )
+
+
 @register.filter
 def minutes(duration):
     """A timedelta in whole minutes (the login lockout's 15)."""
@@ -68,29 +87,57 @@ def minutes(duration):
 def total(total):
     """A city's total as every table and card shows it: the figure linked to the row of its
     source, its marks, the source's own conversion and, for a sum, what was added up; or "not
-    reported". Built here rather than in an included template: a page with charts shows
-    hundreds of them."""
+    reported" (`total_html`)."""
+    return total_html(total)
+
+
+@register.simple_tag
+def total_cells(totals):
+    """A `<td class="num">` of each of `totals` (`total_html`): a row of a chart's data table."""
+    return SafeString("".join(f'<td class="num">{total_html(t)}</td>' for t in totals))
+
+
+def total_html(total):
+    """What the `total` tag shows, built once a total and language: a page with charts shows
+    hundreds of totals, some of them three times (a card, a chart's table, the comparison)."""
+    language = get_language()
     if not total:
-        return format_html('<span class="not-reported">{}</span>', _("not reported"))
+        return SafeString(f'<span class="not-reported">{escape(_("not reported"))}</span>')
+    markup = total.rendered.get(language)
+    if markup is None:
+        markup = total.rendered[language] = _total_html(total)
+    return markup
+
+
+def escape(text):
+    """`conditional_escape` without its lazy-string wrapper, which cost more than the escaping."""
+    if hasattr(text, "__html__"):
+        return conditional_escape(text)
+    return html.escape(str(text))
+
+
+def _total_html(total):
+    # Strings joined and escaped here, rather than with format_html: the same markup in a
+    # fraction of the time (tests/test_rendering.py checks the two agree).
     href = total.source.get_absolute_url()
     if total.figure_id:
         href = figure_url(total.source, total.figure_id)
-    html = format_html(
-        '<a class="figure-link{}" href="{}" title="{}">{}</a>{}',
-        " approx" if total.approximate else "",
-        href,
-        _("Source: %(title)s") % {"title": total.source.title},
-        total.display,
-        mark_tags(total.marks),
+    title = _("Source: %(title)s") % {"title": total.source.title}
+    markup = (
+        f'<a class="figure-link{" approx" if total.approximate else ""}" href="{escape(href)}"'
+        f' title="{escape(title)}">{escape(total.display)}</a>{mark_tags(total.marks)}'
     )
-    if total.converted_display:
-        html += format_html(' <span class="converted">({})</span>', total.converted_display)
+    if converted := total.converted_display:
+        markup += f' <span class="converted">({escape(converted)})</span>'
     if total.is_sum:
-        html += format_html(' <span class="scope-parts">= {}</span>', total.scope_display)
-    return html
+        markup += f' <span class="scope-parts">= {escape(total.scope_display)}</span>'
+    return SafeString(markup)
 
 
 def mark_tags(marks):
-    return format_html_join(
-        "", '<sup class="mark" title="{}">{}</sup>', ((meaning, mark) for mark, meaning in marks)
+    return SafeString(
+        "".join(
+            f'<sup class="mark" title="{escape(meaning)}">{escape(mark)}</sup>'
+            for mark, meaning in marks
+        )
     )

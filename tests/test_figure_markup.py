@@ -1,0 +1,118 @@
+"""The markup that cesdash/templatetags/figures.py writes in Python for speed (`total`,
+`total_cells`, `city_options`) must be exactly what the format_html calls and template loops
+it replaced wrote."""
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+
+from cesdash.pages import figure_url
+from cesdash.templatetags.figures import total_html
+from cesdash.totals import Total
+from delegations.models import Region, Source
+
+
+def reference_total(total):
+    """The `total` tag as it was written with format_html."""
+    if not total:
+        return format_html('<span class="not-reported">{}</span>', _("not reported"))
+    href = total.source.get_absolute_url()
+    if total.figure_id:
+        href = figure_url(total.source, total.figure_id)
+    html = format_html(
+        '<a class="figure-link{}" href="{}" title="{}">{}</a>{}',
+        " approx" if total.approximate else "",
+        href,
+        _("Source: %(title)s") % {"title": total.source.title},
+        total.display,
+        format_html_join(
+            "",
+            '<sup class="mark" title="{}">{}</sup>',
+            ((meaning, mark) for mark, meaning in total.marks),
+        ),
+    )
+    if total.converted_display:
+        html += format_html(' <span class="converted">({})</span>', total.converted_display)
+    if total.is_sum:
+        html += format_html(' <span class="scope-parts">= {}</span>', total.scope_display)
+    return html
+
+
+def totals():
+    source = Source(key="maeil-2024", title='Daegu <"CES"> & more', language="ko")
+    return [
+        None,
+        Total("companies", 2024, 25, "", None, False, source=source, figure_id=7),
+        Total(
+            "consultation_value", 2024, 140_000_000, "USD", 140_000_000, True,
+            preview=True, converted_value=188_180_000_000, converted_currency="KRW",
+            source=source,
+        ),
+        Total(
+            "companies", 2019, 39, "", None, False, mixed_kinds=True, source=source,
+            parts=(("main", 1, 25), ("sports", 2, 14)),
+        ),
+        Total(
+            "contract_value", 2019, None, "", 9_000_000, True, source=source,
+            parts=(("main", 1, None), ("other", 1, None)),
+        ),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_total_markup_is_what_format_html_wrote(language):
+    with translation.override(language):
+        for total in totals():
+            assert total_html(total) == reference_total(total)
+            assert total_html(total) == reference_total(total)  # the second time, remembered
+
+
+def test_a_total_shown_in_both_languages_keeps_each_ones_markup():
+    total = totals()[2]
+    with translation.override("ko"):
+        korean = total_html(total)
+    with translation.override("en"):
+        english = total_html(total)
+    assert "약 1억 4,000만 달러" in korean
+    assert "about $140 million" in english
+    with translation.override("ko"):
+        assert total_html(total) == korean
+
+
+def test_a_chart_tables_row_is_what_its_template_loop_wrote():
+    cells = totals()
+    loop = Template(
+        '{% load figures %}{% for total in cells %}<td class="num">{% total total %}</td>'
+        "{% endfor %}"
+    )
+    tag = Template("{% load figures %}{% total_cells cells %}")
+    for language in ("ko", "en"):
+        with translation.override(language):
+            context = Context({"cells": cells})
+            assert tag.render(context) == loop.render(context)
+
+
+def test_city_options_are_what_the_template_loops_wrote():
+    cities = [
+        Region(pk=n, slug=f"city-{n}", name_ko=f"도시<{n}>", name_en=f"City & {n}")
+        for n in range(1, 6)
+    ]
+    context = Context({"cities": cities, "city": cities[2], "compared": cities[1:3]})
+    chosen = Template(
+        '{% for region in cities %}<option value="{{ region.slug }}"{% if region == city %}'
+        " selected{% endif %}>{{ region.name }}</option>{% endfor %}"
+    )
+    others = Template(
+        "{% for region in cities %}{% if region not in compared %}"
+        '<option value="{{ region.slug }}">{{ region.name }}</option>{% endif %}{% endfor %}'
+    )
+    tags = Template(
+        "{% load figures %}{% city_options cities selected=city %}|"
+        "{% city_options cities leave_out=compared %}"
+    )
+    for language in ("ko", "en"):
+        with translation.override(language):
+            assert tags.render(context) == f"{chosen.render(context)}|{others.render(context)}"
+            assert "selected" in chosen.render(context)

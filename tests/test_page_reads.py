@@ -1,0 +1,55 @@
+"""Reads that the home and city pages do their own, faster way must give what the general
+reads give: the companies exhibiting (`city_totals()`) and the companies a page may name
+(`Company.objects.public()`)."""
+
+from cesdash.models import companies_exhibiting, public_companies_of
+from companies.models import Company, Contract, Exhibit, InnovationAward
+from delegations.models import Pavilion, ReportedFigure
+
+
+def test_companies_exhibiting_are_the_city_totals_values(
+    daegu, make_region, make_pavilion, make_figure
+):
+    jeonbuk = make_region("jeonbuk", "전북", "Jeonbuk")
+    busan = make_region("busan", "부산", "Busan")
+    # Daegu: its city-wide figure wins over its pavilions'; Jeonbuk: two pavilions added up;
+    # Busan: only another figure, and another year.
+    main = make_pavilion(2024, daegu, "대구관", "Daegu Pavilion")
+    sports = make_pavilion(2024, daegu, "스포츠관", "Sports", slug="daegu-sports",
+                           kind=Pavilion.Kind.SPORTS)  # fmt: skip
+    make_figure(main, "companies", 25)
+    make_figure(sports, "companies", 14)
+    ReportedFigure.objects.create(
+        edition=main.edition, region=daegu, metric="companies", value=45, source=main.source
+    )
+    for slug in ("jeonbuk-a", "jeonbuk-b"):
+        make_figure(make_pavilion(2024, jeonbuk, slug, slug, slug=slug), "companies", 10)
+    make_figure(make_pavilion(2024, busan, "부산관", "Busan"), "consultations", 300)
+    make_figure(make_pavilion(2019, busan, "부산관", "Busan"), "companies", 9)
+
+    figures = ReportedFigure.objects.filter(edition__year=2024, metric="companies")
+    assert companies_exhibiting(2024) == {
+        row["region"]: row["value"] for row in figures.city_totals()
+    }
+    assert companies_exhibiting(2024) == {daegu.pk: 45, jeonbuk.pk: 20}
+
+
+def test_a_citys_public_companies_are_those_public_names(daegu, make_region, make_pavilion,
+                                                          make_company):  # fmt: skip
+    pavilion = make_pavilion(2024, daegu, "대구관", "Daegu Pavilion")
+    at = {"edition": pavilion.edition, "pavilion": pavilion, "source": pavilion.source}
+    shown = make_company("shown", "보임", "Shown", region=daegu)
+    Exhibit.objects.create(company=shown, **at)
+    unrecorded = make_company("unrecorded", "기록없음", "Unrecorded", region=daegu)
+    drafts = make_company("drafts", "초안", "Drafts only", region=daegu)
+    Exhibit.objects.create(company=drafts, published=False, **at)
+    Contract.objects.create(key="draft", company=drafts, amount=1, currency="USD",
+                            published=False, **at)  # fmt: skip
+    mixed = make_company("mixed", "혼합", "Mixed", region=daegu)
+    Exhibit.objects.create(company=mixed, published=False, **at)
+    InnovationAward.objects.create(company=mixed, edition=pavilion.edition, source=pavilion.source)
+    elsewhere = make_company("elsewhere", "다른곳", "Elsewhere", region=make_region("b", "부", "B"))
+    Exhibit.objects.create(company=elsewhere, **at)
+
+    assert set(public_companies_of(daegu)) == set(Company.objects.public().filter(region=daegu))
+    assert set(public_companies_of(daegu)) == {shown, unrecorded, mixed}
