@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf, Substr
 from django.db.models.lookups import In
+from django.db.models.query import ModelIterable
 from django.http import FileResponse, HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -517,7 +518,9 @@ class EmptyText(Value):
 def nulls_last(queryset):
     """The same order with empty cells last in both directions, as on PostgreSQL and SQLite
     alike (their defaults differ), so a page and its export read the same on both. Blank text
-    is an empty cell too: it sorts with NULL, not before "A"."""
+    is an empty cell too: it sorts with NULL, not before "A". Rows that tie are in the order of
+    their key, so that a page is the same each time it is read, and paging through a tie
+    neither repeats nor skips a row."""
     ordering = []
     for field in queryset.query.order_by:
         if isinstance(field, str) and field.lstrip("-") not in ("?", ""):
@@ -530,6 +533,11 @@ def nulls_last(queryset):
             ordering.append(getattr(expression, "desc" if descending else "asc")(nulls_last=True))
         else:
             ordering.append(field)
+    if ordering and queryset.query.group_by is None and queryset._iterable_class is ModelIterable:
+        # The way the last key runs: an index that gives the order (its entries end with the
+        # key) then gives the ties' order too.
+        last = ordering[-1]
+        ordering.append(F("pk").desc() if getattr(last, "descending", False) else F("pk").asc())
     return queryset.order_by(*ordering)
 
 

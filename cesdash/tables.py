@@ -277,7 +277,7 @@ class ParticipationRows(RowsByKey):
     def year_sort(self):
         """(year, whether those that took part come first) where the order is exactly a
         year column's, else None."""
-        order = self.data.query.order_by
+        order = self.data.query.order_by[:5]  # then the key, for ties (`nulls_last`)
         if len(order) != 5 or not all(isinstance(o, OrderBy) for o in order):
             return None
         names = [o.expression.name if isinstance(o.expression, F) else None for o in order[:4]]
@@ -300,7 +300,7 @@ class ParticipationRows(RowsByKey):
             rank.asc() if took_part_first else rank.desc()
         )
         at_year = CompanyYear.objects.filter(company=OuterRef("pk"), year=year)
-        others = self.data.filter(~Exists(at_year)).order_by(self.data.query.order_by[4])
+        others = self.data.filter(~Exists(at_year)).order_by(*self.data.query.order_by[4:])
         took, total = took_part.count(), self.data.count()
         if took_part_first:
             return [(took_part, took), (others, total - took)]

@@ -272,7 +272,7 @@ class ContractQuerySet(models.QuerySet):
             self.exclude(currency="")
             .order_by("currency")
             .values("currency")
-            .annotate(total=Sum("amount"), contracts=Count("pk"))
+            .annotate(total=Sum("amount"), contracts=Count("*"))
         )
 
 
@@ -333,6 +333,13 @@ class Contract(Publishable):
             models.Index(fields=["source", "published"], name="contract_source_published"),
             # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
             models.Index(fields=["edition", "published"], name="contract_ces_published"),
+            # The contracts table by amount, the largest first, empty amounts last: SQLite's
+            # NULLs sort first, so last down a descending index (PostgreSQL has its own,
+            # companies/migrations/0011).
+            models.Index(F("amount").desc(), name="contract_by_amount"),
+            # The sums above the contracts table, a currency at a time (`totals_by_currency`),
+            # read from the index alone.
+            models.Index(fields=["currency", "published", "amount"], name="contract_totals"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -307,3 +307,21 @@ def test_participation_sorted_by_a_year_reads_the_rows_of_the_plain_read(
     assert plain[4] == plain[3]
     if query == "sort=y2024":
         assert plain[0] == ["delta", "beta"]  # the award, then the contract
+
+
+@pytest.mark.parametrize("sort", ["year", "-year"])
+def test_paging_through_a_tie_shows_every_row_once_in_the_order_of_its_key(
+    client, exhibits_of_three_years, sort
+):
+    """Sorted by year alone, the exhibits of a CES tie: they come in the order of their key,
+    the way the year runs, so the pages are the same each time and together show each once."""
+    shown = []
+    for page in range(1, 6):
+        cache.clear()
+        html = client.get(f"/exhibits/?per_page=2&page={page}&sort={sort}").content.decode()
+        shown += re.findall(r'href="/companies/([a-z]+-\d+)/"', html)[:2]
+    by_year = Exhibit.objects.order_by("edition__year", "pk").select_related("company")
+    expected = [e.company.slug for e in by_year]
+    if sort == "-year":
+        expected = [e.company.slug for e in reversed(list(by_year))]
+    assert shown[:9] == expected
