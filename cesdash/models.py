@@ -711,10 +711,12 @@ class CompanyRowsQuerySet(CompanyQuerySet):
             }
         )
 
-    def participation_cells(self):
-        """{(company id, year): CompanyYear} of these companies: the participation table's
-        cells for one page or one batch of an export, in one query."""
-        rows = CompanyYear.objects.filter(company__in=self.values("pk"))
+    def participation_cells(self, ids):
+        """{(company id, year): CompanyYear} of the companies with these ids: the
+        participation table's cells for one page or one batch of an export, in one query.
+        Ids, not a subquery: to join a subquery of 50 companies, PostgreSQL hashed all
+        250,000 CompanyYear rows (40 ms) rather than look the 50 up in the key."""
+        rows = CompanyYear.objects.filter(company__in=list(ids))
         return {(row.company_id, row.year): row for row in rows}
 
     def participation_years(self):

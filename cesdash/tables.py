@@ -887,7 +887,7 @@ class ParticipationTable(DataTable):
         """Give each company of a page (or of an export's batch) its year columns, read in
         one query for them all."""
         ids = [record.pk for record in records]
-        cells = CompanyRows.objects.filter(pk__in=ids).participation_cells()
+        cells = CompanyRows.objects.participation_cells(ids)
         for record in records:
             for year in self.years:
                 cell = cells.get((record.pk, year))
