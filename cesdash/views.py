@@ -298,11 +298,11 @@ def contract_totals(contracts):
     return [
         (
             ngettext(
-                "Total in %(currency)s (%(count)d contract)",
-                "Total in %(currency)s (%(count)d contracts)",
+                "Total in %(currency)s (%(count)s contract)",
+                "Total in %(currency)s (%(count)s contracts)",
                 row["contracts"],
             )
-            % {"currency": row["currency"], "count": row["contracts"]},
+            % {"currency": row["currency"], "count": group(row["contracts"])},
             f"{format_money(row['total'], row['currency'])} ({group(row['total'])})",
         )
         for row in contracts.totals_by_currency()

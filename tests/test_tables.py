@@ -135,6 +135,24 @@ def test_contracts_for_daegu_2024_with_their_total(client, world, make_company):
     assert "$1.15 million (1,150,000)" in html
 
 
+def test_the_contracts_total_counts_them_grouped_in_thousands(client, world, make_company):
+    company = make_company("many", "다계약", "Many Contracts", region=world["daegu"])
+    p24 = world["p24"]
+    Contract.objects.bulk_create(
+        Contract(key=f"many-{n}", company=company, pavilion=p24, edition=p24.edition,
+                 amount=1000, currency="USD", source=p24.source)
+        for n in range(1200)
+    )  # fmt: skip
+    DataVersion.bump()  # a bulk write sends no signal
+
+    english = client.get("/contracts/?city=daegu", headers=EN).content.decode()
+    korean = client.get("/contracts/?city=daegu", headers=KO).content.decode()
+
+    # With the contract the world already has: 1,201.
+    assert "<dt>Total in USD (1,201 contracts)</dt>" in english
+    assert "<dt>USD 합계(계약 1,201건)</dt>" in korean
+
+
 def test_agreements_filter_by_kind(client, world):
     Agreement.objects.create(
         key="daegu-friendship",
