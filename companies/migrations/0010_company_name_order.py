@@ -3,6 +3,8 @@
 import django.db.models.functions.comparison
 from django.db import migrations, models
 
+from cesdash.migration_ops import on_postgresql
+
 
 # PostgreSQL reads the index Django declares (NULLs last, ascending) backwards as descending with
 # NULLs first, so it needs its own for the order the tables use descending: NULLs last again.
@@ -11,16 +13,6 @@ DESCENDING = (
     "CREATE INDEX company_by_name_ko_desc ON companies_company "
     "((NULLIF(name_ko, '')) DESC NULLS LAST)"
 )
-
-
-def add_descending(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DESCENDING)
-
-
-def drop_descending(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS company_by_name_ko_desc")
 
 
 class Migration(migrations.Migration):
@@ -34,5 +26,5 @@ class Migration(migrations.Migration):
             model_name='company',
             index=models.Index(django.db.models.functions.comparison.NullIf('name_ko', models.Value('')), name='company_by_name_ko'),
         ),
-        migrations.RunPython(add_descending, drop_descending),
+        on_postgresql([DESCENDING], ["DROP INDEX IF EXISTS company_by_name_ko_desc"]),
     ]

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from cesdash.migration_ops import on_postgresql
+
 
 # PostgreSQL sorts NULLs first down a descending index; the table wants the largest amounts
 # first and empty ones last (`cesdash.exports.nulls_last`), which takes an index of its own.
@@ -9,16 +11,6 @@ DESCENDING = (
     "CREATE INDEX contract_by_amount_nulls_last ON companies_contract "
     "(amount DESC NULLS LAST, id DESC)"
 )
-
-
-def add_descending(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DESCENDING)
-
-
-def drop_descending(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS contract_by_amount_nulls_last")
 
 
 class Migration(migrations.Migration):
@@ -37,5 +29,5 @@ class Migration(migrations.Migration):
             model_name='contract',
             index=models.Index(fields=['currency', 'published', 'amount'], name='contract_totals'),
         ),
-        migrations.RunPython(add_descending, drop_descending),
+        on_postgresql([DESCENDING], ["DROP INDEX IF EXISTS contract_by_amount_nulls_last"]),
     ]

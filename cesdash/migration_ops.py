@@ -1,0 +1,18 @@
+"""Operations the migrations share."""
+
+from django.db import migrations
+
+
+def on_postgresql(statements, reverse_statements):
+    """SQL run on PostgreSQL only, as a migration step: an index Django cannot declare for both
+    databases (one in an order of NULLs that SQLite's indexes do not take)."""
+
+    def run(given):
+        def step(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                for statement in given:
+                    schema_editor.execute(statement)
+
+        return step
+
+    return migrations.RunPython(run(statements), run(reverse_statements))
