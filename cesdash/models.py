@@ -820,14 +820,17 @@ class CompanyYear(models.Model):
     contract_value_usd = models.BigIntegerField(null=True)
     agreements = models.PositiveIntegerField()
     # The company's place among that year's companies in the participation table sorted by
-    # the year (`YEAR_ORDER`), 1 first: the order read down an index, not worked out for
-    # 50,000 companies at each request.
+    # the year (`YEAR_ORDER`), 1 first, and sorted the other way (`YEAR_ORDER_REVERSED`: not
+    # the first order read backwards, as empty names come last both ways): the order read
+    # down an index, not worked out for 50,000 companies at each request.
     rank = models.PositiveIntegerField()
+    rank_reversed = models.PositiveIntegerField()
 
     class Meta:
         indexes = [
             models.Index(fields=["year", "company"], name="company_year_by_year"),
             models.Index(fields=["year", "rank"], name="company_year_by_rank"),
+            models.Index(fields=["year", "rank_reversed"], name="company_year_by_rank_rev"),
         ]
 
     def __str__(self):
@@ -890,10 +893,14 @@ def _year_counts(queryset, counted, value=None):
 
 # The participation table's order when sorted by a year (`cesdash.tables.YearColumn`): more
 # Innovation Awards first, then contracts, agreements, exhibits, then the Korean name with
-# empty names last, as the table sorts it (`cesdash.exports.nulls_last`).
+# empty names last, as the table sorts it (`cesdash.exports.nulls_last`), ties by the key.
 YEAR_ORDER = (
     "g.awards DESC, g.contracts DESC, g.agreements DESC, g.exhibits DESC, "
-    "NULLIF(c.name_ko, '') ASC NULLS LAST"
+    "NULLIF(c.name_ko, '') ASC NULLS LAST, g.c ASC"
+)
+YEAR_ORDER_REVERSED = (
+    "g.awards ASC, g.contracts ASC, g.agreements ASC, g.exhibits ASC, "
+    "NULLIF(c.name_ko, '') DESC NULLS LAST, g.c DESC"
 )
 
 
@@ -921,9 +928,10 @@ def summarise_companies():
             cursor.execute(f"DELETE FROM {summaries}")
         cursor.execute(
             f"INSERT INTO {years} (company_id, year, exhibits, awards, contracts, agreements, "
-            "contract_value_usd, rank) "
+            "contract_value_usd, rank, rank_reversed) "
             "SELECT g.c, g.y, g.exhibits, g.awards, g.contracts, g.agreements, g.v, "
-            f"ROW_NUMBER() OVER (PARTITION BY g.y ORDER BY {YEAR_ORDER}, g.c) "
+            f"ROW_NUMBER() OVER (PARTITION BY g.y ORDER BY {YEAR_ORDER}), "
+            f"ROW_NUMBER() OVER (PARTITION BY g.y ORDER BY {YEAR_ORDER_REVERSED}) "
             "FROM (SELECT r.c, r.y, SUM(r.exhibits) AS exhibits, SUM(r.awards) AS awards, "
             "SUM(r.contracts) AS contracts, SUM(r.agreements) AS agreements, SUM(r.v) AS v "
             f"FROM ({records}) r GROUP BY r.c, r.y) g JOIN {company} c ON c.id = g.c",

@@ -266,18 +266,18 @@ class RowsByKey(TableQuerysetData):
 
 class ParticipationRows(RowsByKey):
     """The participation table's rows: sorted by a year (`YearColumn`), the companies that
-    took part that year in the order of their rank (`CompanyYear.rank`, an index), and the
-    others by name (an index), each part read a page at a time, so no request sorts 50,000
-    companies. Any other order is `RowsByKey`'s.
-
-    Reversed, the ranks read backwards: of two companies with the same records that year, one
-    without a Korean name comes first (it is last in the other direction, as on every column).
+    took part that year in the order of their rank (`CompanyYear.rank`, or `rank_reversed`
+    the other way; an index), and the others by name (an index), each part read a page at a
+    time, so no request sorts 50,000 companies. The same order as the sorted read an export
+    makes. Any other order, a second column sorted by included, is `RowsByKey`'s.
     """
 
     def year_sort(self):
         """(year, whether those that took part come first) where the order is exactly a
         year column's, else None."""
-        order = self.data.query.order_by[:5]  # then the key, for ties (`nulls_last`)
+        order = self.data.query.order_by
+        if len(order) == 6 and order[5] in (F("pk").asc(), F("pk").desc()):
+            order = order[:5]  # the key, for ties (`nulls_last`): the ranks' last key too
         if len(order) != 5 or not all(isinstance(o, OrderBy) for o in order):
             return None
         names = [o.expression.name if isinstance(o.expression, F) else None for o in order[:4]]
@@ -295,10 +295,8 @@ class ParticipationRows(RowsByKey):
     def parts(self):
         """The two parts in the table's order, each with its count."""
         year, took_part_first = self.year_sort()
-        rank = F("ces_years__rank")
-        took_part = self.data.filter(ces_years__year=year).order_by(
-            rank.asc() if took_part_first else rank.desc()
-        )
+        rank = "ces_years__rank" if took_part_first else "ces_years__rank_reversed"
+        took_part = self.data.filter(ces_years__year=year).order_by(rank)
         at_year = CompanyYear.objects.filter(company=OuterRef("pk"), year=year)
         others = self.data.filter(~Exists(at_year)).order_by(*self.data.query.order_by[4:])
         took, total = took_part.count(), self.data.count()

@@ -252,20 +252,21 @@ def test_cells_are_what_django_tables2_gives(language):
 @pytest.fixture
 def companies_at_two_ces(daegu, make_pavilion, make_company):
     """Seven companies: four at CES 2024 with different records there (an award, a contract,
-    two exhibits alone), the others at CES 2019 only or nowhere."""
+    two exhibits alone, one of these two without a Korean name), the others at CES 2019 only
+    or nowhere, two of them under the same Korean name."""
     p19 = make_pavilion(2019, daegu, "대구관2019", "Daegu 2019", slug="d2019")
     p24 = make_pavilion(2024, daegu, "대구관2024", "Daegu 2024", slug="d2024")
     made = {}
     for slug, ko in [
-        ("gamma", "다"),
-        ("alpha", "가"),
-        ("delta", "라"),
-        ("beta", "나"),
-        ("eta", "사"),
-        ("zeta", "바"),
-        ("epsilon", "마"),
+        ("gamma", "다사"),
+        ("alpha", ""),
+        ("delta", "라사"),
+        ("beta", "나사"),
+        ("eta", "마사"),
+        ("zeta", "바사"),
+        ("epsilon", "마사"),
     ]:
-        made[slug] = make_company(slug, f"{ko}사", f"{slug.title()} Co", region=daegu)
+        made[slug] = make_company(slug, ko, f"{slug.title()} Co", region=daegu)
     for slug in ["gamma", "alpha", "delta", "beta"]:
         Exhibit.objects.create(
             company=made[slug], edition=p24.edition, pavilion=p24, source=p24.source
@@ -280,7 +281,15 @@ def companies_at_two_ces(daegu, make_pavilion, make_company):
 
 
 @pytest.mark.parametrize(
-    "query", ["sort=y2024", "sort=-y2024", "sort=-y2019", "sort=y2024&region=daegu"]
+    "query",
+    [
+        "sort=y2024",
+        "sort=-y2024",
+        "sort=-y2019",
+        "sort=y2024&region=daegu",
+        "sort=y2024&sort=-company",
+        "sort=-y2024&sort=company",
+    ],
 )
 def test_participation_sorted_by_a_year_reads_the_rows_of_the_plain_read(
     client, companies_at_two_ces, query
@@ -307,6 +316,11 @@ def test_participation_sorted_by_a_year_reads_the_rows_of_the_plain_read(
     assert plain[4] == plain[3]
     if query == "sort=y2024":
         assert plain[0] == ["delta", "beta"]  # the award, then the contract
+        assert plain[1] == ["gamma", "alpha"]  # the same records: no Korean name last
+    if query == "sort=-y2024":
+        # Those absent first, by name the other way (the tie of names by key), then the
+        # fewest records first: no Korean name last this way too.
+        assert plain[:3] == [["zeta", "epsilon"], ["eta", "gamma"], ["alpha", "beta"]]
 
 
 @pytest.mark.parametrize("sort", ["year", "-year"])

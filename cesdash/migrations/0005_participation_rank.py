@@ -19,9 +19,19 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(default=0),
             preserve_default=False,
         ),
+        migrations.AddField(
+            model_name="companyyear",
+            name="rank_reversed",
+            field=models.PositiveIntegerField(default=0),
+            preserve_default=False,
+        ),
         migrations.AddIndex(
             model_name="companyyear",
             index=models.Index(fields=["year", "rank"], name="company_year_by_rank"),
+        ),
+        migrations.AddIndex(
+            model_name="companyyear",
+            index=models.Index(fields=["year", "rank_reversed"], name="company_year_by_rank_rev"),
         ),
         migrations.RunPython(rebuild_summaries, migrations.RunPython.noop),
     ]
