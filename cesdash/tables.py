@@ -259,7 +259,10 @@ class RowsByKey(TableQuerysetData):
             start, stop = start - skipped, stop - skipped
         if not self.by_key:
             return list(rows[start:stop])
-        keys = list(rows.values_list("pk", flat=True)[start:stop])
+        return self.read_by_key(list(rows.values_list("pk", flat=True)[start:stop]))
+
+    def read_by_key(self, keys):
+        """The rows with these keys, read in full, in the order of the keys."""
         by_key = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
         return [by_key[pk] for pk in keys]
 
@@ -319,8 +322,7 @@ class ParticipationRows(RowsByKey):
                 part = rows.values_list("pk", flat=True)
                 keys += part[max(start - before, 0) : stop - before]
             before += n
-        by_key = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
-        return [by_key[pk] for pk in keys]
+        return self.read_by_key(keys)
 
 
 class DataTable(tables.Table):

@@ -16,6 +16,8 @@ from django.utils.safestring import mark_safe
 from django_tables2 import utils
 from django_tables2.columns import ManyToManyColumn
 
+from cesdash.exports import CELL_ARGUMENTS
+
 register = template.Library()
 
 
@@ -36,9 +38,6 @@ def cell_text(bound_column, cell, context):
     if bound_column.localize is None:
         return render_value_in_context(cell, context)
     return render_value_in_context(localize(cell, use_l10n=bound_column.localize), context)
-
-
-CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
 
 
 class Cell:
