@@ -15,7 +15,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -24,7 +23,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Star
 from django.db.models.functions import Cast, Coalesce
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +50,7 @@ from delegations.models import (
     ReportedFigure,
     Source,
 )
-from delegations.subqueries import count_of, sum_of
+from delegations.subqueries import count_all, count_of, sum_of
 
 from .pages import CityPage, EditionPage, HomePage, PavilionPage, Preview, SourcePage
 from .totals import Results
@@ -179,19 +177,6 @@ def public_companies_of(city):
 FIGURES_SHOWN = 100
 
 
-def count_all():
-    """COUNT(*): the rows counted from an index that holds the filtered columns, where
-    PostgreSQL reads every row's table page for COUNT(id) (the id is not in that index)."""
-    return Func(Star(), function="COUNT", output_field=models.IntegerField())
-
-
-def count_published(model, **filters):
-    """How many published `model` rows match `filters` (`OuterRef` allowed), 0 where none do:
-    counted with `count_all()`, so from the (source, published) indexes."""
-    rows = model.objects.filter(**filters).order_by().values(n=count_all())
-    return Subquery(rows, output_field=models.IntegerField())
-
-
 def preview(queryset, whole=None, size=None, prepare=None, first=None):
     """The first `Preview.SIZE` rows of `queryset`, with how many there are in all (of `whole`,
     a plain queryset of the same rows, where `queryset` aggregates), in one query; `prepare`
@@ -291,7 +276,7 @@ class CityQuerySet(RegionQuerySet):
                     Region.objects.at_ces()
                     .filter(pk__lt=OuterRef("pk"))
                     .order_by()
-                    .values(n=Func(F("pk"), function="COUNT"))
+                    .values(n=count_all())
                 )
             )
             .get(slug=slug)
@@ -582,12 +567,11 @@ class SourceRecordsQuerySet(models.QuerySet):
         one that nothing dates last)."""
         source = OuterRef("pk")
         records = [
-            count_published(model, source=source)
-            for model in (Agreement, Contract, InnovationAward)
+            count_of(model, source=source) for model in (Agreement, Contract, InnovationAward)
         ]
         return self.annotate(
-            figure_count=count_published(ReportedFigure, source=source),
-            record_count=sum(records, start=count_published(Exhibit, source=source)),
+            figure_count=count_of(ReportedFigure, source=source),
+            record_count=sum(records, start=count_of(Exhibit, source=source)),
             dated=Coalesce("published_on", "placed_on"),
         ).order_by(F("dated").desc(nulls_last=True), "key")
 
