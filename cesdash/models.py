@@ -98,12 +98,11 @@ COMPARED = 5
 
 def companies_exhibiting(year):
     """{city id: its companies exhibiting at CES `year`} of the cities that report the figure."""
-    # The value of `city_totals()` (a city-wide figure wins, else the pavilions' are added up)
-    # without its other columns, which took most of the time of the query and of building it.
-    figures = ReportedFigure.objects.filter(edition__year=year, metric=Metric.COMPANIES)
-    city_wide = figures.filter(region=OuterRef("region"), pavilion__isnull=True)
+    # The value of `city_totals()` without its other columns, which took most of the time of
+    # the query and of building it.
     rows = (
-        figures.filter(Q(pavilion__isnull=True) | ~Exists(city_wide))
+        ReportedFigure.objects.filter(edition__year=year, metric=Metric.COMPANIES)
+        .counted_in_totals()
         .order_by()
         .values("region")
         .annotate(total=Sum("value"))

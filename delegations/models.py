@@ -647,6 +647,17 @@ HEADLINE_METRICS = [
 
 
 class ReportedFigureQuerySet(models.QuerySet):
+    def counted_in_totals(self):
+        """The figures a city's total is made of: a city-wide figure (no pavilion) of its CES
+        and metric wins; where there is none, its pavilions' figures are added up."""
+        city_wide = ReportedFigure.objects.filter(
+            edition=OuterRef("edition"),
+            region=OuterRef("region"),
+            metric=OuterRef("metric"),
+            pavilion__isnull=True,
+        )
+        return self.filter(Q(pavilion__isnull=True) | ~Exists(city_wide))
+
     def city_totals(self):
         """One row per city, CES and figure: the totals of the home, city and edition pages, of
         their charts and of the results table (/results/).
@@ -661,14 +672,8 @@ class ReportedFigureQuerySet(models.QuerySet):
         `cesdash.totals.Results.build`: window functions over the grouped rows took most of
         the time of a page.
         """
-        city_wide = ReportedFigure.objects.filter(
-            edition=OuterRef("edition"),
-            region=OuterRef("region"),
-            metric=OuterRef("metric"),
-            pavilion__isnull=True,
-        )
         rows = (
-            self.filter(Q(pavilion__isnull=True) | ~Exists(city_wide))
+            self.counted_in_totals()
             .order_by()
             .values(
                 "region",
