@@ -100,6 +100,30 @@ def test_select_is_written_as_djangos_templates_write_it(data):
     assert "&lt;A &amp; B&gt;" in ours[0]
 
 
+def table_pages(client, url, pages, pattern):
+    """Pages 1 to `pages` of the table at `url`, each read uncached: the row count it gives
+    and what `pattern` finds in it."""
+    shown = []
+    for page in range(1, pages + 1):
+        cache.clear()
+        html = client.get(f"{url}&page={page}").content.decode()
+        count = re.search(r'class="table-count">\s*([\d,]+)', html).group(1)
+        shown.append((count, re.findall(pattern, html)))
+    return shown
+
+
+def plain_and_faster(monkeypatch, table, attribute, plain, *pages):
+    """`table_pages(*pages)` read with `table.<attribute>` set to `plain` (the one sorted read
+    of every row), then as the table reads them."""
+    with monkeypatch.context() as patch:
+        patch.setattr(table, attribute, plain)
+        plain_pages = table_pages(*pages)
+    return plain_pages, table_pages(*pages)
+
+
+COMPANY_LINKS = r'href="/companies/([a-z]+(?:-\d+)?)/"'
+
+
 @pytest.fixture
 def exhibits_of_three_years(daegu, make_pavilion, make_company):
     """Exhibits at three CES, 3, 4 and 2 of them, under names that sort across the years."""
@@ -114,26 +138,19 @@ def exhibits_of_three_years(daegu, make_pavilion, make_company):
 
 
 @pytest.mark.parametrize("sort", ["", "&sort=year", "&sort=company", "&sort=-year&sort=-company"])
-def test_rows_read_by_key_are_the_rows_of_the_plain_read(client, exhibits_of_three_years, sort):
+def test_rows_read_by_key_are_the_rows_of_the_plain_read(
+    client, monkeypatch, exhibits_of_three_years, sort
+):
     """Every page, across and at the boundaries of years, and past the last page."""
-
-    def pages(by_key):
-        tables.ExhibitTable.rows_by_key = by_key
-        shown = []
-        for page in range(1, 7):
-            cache.clear()
-            html = client.get(f"/exhibits/?per_page=2&page={page}{sort}").content.decode()
-            assert re.search(r'class="table-count">\s*9\D', html), html
-            shown.append(re.findall(r'href="/companies/([a-z]+-\d+)/"', html))
-        return shown
-
-    try:
-        plain = pages(False)
-    finally:
-        tables.ExhibitTable.rows_by_key = True
-    assert pages(True) == plain
-    assert sum(len(page) for page in plain[:5]) == 9
-    assert plain[5] == plain[4]  # past the last page: the last page
+    url = f"/exhibits/?per_page=2{sort}"
+    plain, by_key = plain_and_faster(
+        monkeypatch, tables.ExhibitTable, "rows_by_key", False, client, url, 6, COMPANY_LINKS
+    )
+    assert by_key == plain
+    assert {count for count, _rows in plain} == {"9"}
+    rows = [rows for _count, rows in plain]
+    assert sum(len(page) for page in rows[:5]) == 9
+    assert rows[5] == rows[4]  # past the last page: the last page
 
 
 FIGURE_CELLS = r'<td class="num">(.*?)</td>'
@@ -152,26 +169,14 @@ FIGURE_CELLS = r'<td class="num">(.*?)</td>'
     ],
 )
 def test_grouped_rows_read_a_ces_at_a_time_are_the_rows_of_the_plain_read(
-    client, world, table, url, pattern
+    client, monkeypatch, world, table, url, pattern
 ):
     """The results table's totals and the pavilions' figures are groups of rows: counted a CES
     at a time, the pages hold the same rows as the plain read."""
-
-    def pages(by_key):
-        table.rows_by_key = by_key
-        shown = []
-        for page in range(1, 9):
-            cache.clear()
-            html = client.get(f"{url}&page={page}").content.decode()
-            count = re.search(r'class="table-count">\s*(\d+)', html).group(1)
-            shown.append((count, re.findall(pattern, html)))
-        return shown
-
-    try:
-        plain = pages(False)
-    finally:
-        table.rows_by_key = True
-    assert pages(True) == plain
+    plain, by_key = plain_and_faster(
+        monkeypatch, table, "rows_by_key", False, client, url, 8, pattern
+    )
+    assert by_key == plain
     assert len({tuple(rows) for _count, rows in plain}) > 2  # the pages differ
 
 
@@ -292,26 +297,18 @@ def companies_at_two_ces(daegu, make_pavilion, make_company):
     ],
 )
 def test_participation_sorted_by_a_year_reads_the_rows_of_the_plain_read(
-    client, companies_at_two_ces, query
+    client, monkeypatch, companies_at_two_ces, query
 ):
     """Read in two parts by rank and by name, every page and across the parts' boundary is
     the page of the one sorted read; past the last page, the last page."""
-
-    def pages(rows_class):
-        tables.ParticipationTable.rows_class = rows_class
-        shown = []
-        for page in range(1, 6):
-            cache.clear()
-            html = client.get(f"/participation/?per_page=2&page={page}&{query}").content.decode()
-            assert re.search(r'class="table-count">\s*7\D', html), html
-            shown.append(re.findall(r'href="/companies/([a-z]+)/"', html))
-        return shown
-
-    try:
-        plain = pages(tables.RowsByKey)
-    finally:
-        tables.ParticipationTable.rows_class = tables.ParticipationRows
-    assert pages(tables.ParticipationRows) == plain
+    url = f"/participation/?per_page=2&{query}"
+    plain, by_rank = plain_and_faster(
+        monkeypatch, tables.ParticipationTable, "rows_class", tables.RowsByKey,
+        client, url, 5, COMPANY_LINKS,
+    )  # fmt: skip
+    assert by_rank == plain
+    assert {count for count, _rows in plain} == {"7"}
+    plain = [rows for _count, rows in plain]
     assert sum(len(page) for page in plain[:4]) == 7
     assert plain[4] == plain[3]
     if query == "sort=y2024":
@@ -329,11 +326,8 @@ def test_paging_through_a_tie_shows_every_row_once_in_the_order_of_its_key(
 ):
     """Sorted by year alone, the exhibits of a CES tie: they come in the order of their key,
     the way the year runs, so the pages are the same each time and together show each once."""
-    shown = []
-    for page in range(1, 6):
-        cache.clear()
-        html = client.get(f"/exhibits/?per_page=2&page={page}&sort={sort}").content.decode()
-        shown += re.findall(r'href="/companies/([a-z]+-\d+)/"', html)[:2]
+    pages = table_pages(client, f"/exhibits/?per_page=2&sort={sort}", 5, COMPANY_LINKS)
+    shown = [slug for _count, rows in pages for slug in rows[:2]]
     by_year = Exhibit.objects.order_by("edition__year", "pk").select_related("company")
     expected = [e.company.slug for e in by_year]
     if sort == "-year":
