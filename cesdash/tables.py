@@ -11,7 +11,7 @@ from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import NullIf
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, QuerySet
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, format_lazy
@@ -190,9 +190,12 @@ class RowsByKey(TableQuerysetData):
 
     YEAR = "edition__year"
 
-    def __init__(self, data, year_alias=YEAR):
+    def __init__(self, data, year_alias=YEAR, groups=None):
         super().__init__(data)
         self.year_alias = year_alias  # the year's name in the rows, where it is not YEAR
+        # Where each row is a group: (CES id, groups) rows that add up to each CES's count,
+        # read without grouping the rows themselves (`DataTable.groups_per_ces`).
+        self.groups = groups
 
     @property
     def by_key(self):
@@ -226,6 +229,18 @@ class RowsByKey(TableQuerysetData):
                 .values_list("year", "n")
                 if n
             ]
+        elif self.groups is not None:
+            # Added up by CES, then joined to the CES for its year: grouped by the CES id, the
+            # groups are counted down an index without sorting the rows.
+            sql, params = self.groups.query.sql_with_params()
+            editions = connections[rows.db].ops.quote_name(Edition._meta.db_table)
+            with connections[rows.db].cursor() as cursor:
+                cursor.execute(
+                    f"SELECT ces.year, SUM(grouped.n) FROM ({sql}) grouped"
+                    f" INNER JOIN {editions} ces ON ces.id = grouped.edition GROUP BY ces.year",
+                    params,
+                )
+                counts = [(year, int(n)) for year, n in cursor.fetchall() if n]
         else:  # a row a group (a total, a pavilion's figures): the groups of each year
             sql, params = rows.values_list(self.year_alias).query.sql_with_params()
             with connections[rows.db].cursor() as cursor:
@@ -339,8 +354,14 @@ class DataTable(tables.Table):
 
     def __init__(self, data=None, *args, **kwargs):
         if self.rows_by_key and TableQuerysetData.validate(data):
-            data = self.rows_class(data, self.year_alias)
+            data = self.rows_class(data, self.year_alias, self.groups_per_ces())
         super().__init__(data, *args, **kwargs)
+
+    def groups_per_ces(self):
+        """For a table whose rows are groups, a queryset of (`edition` id, `n` groups) rows
+        that add up to how many rows each CES has, counted without forming the groups; None
+        where the rows are counted."""
+        return None
 
     class Meta:
         attrs = {"class": "data-table"}
@@ -919,6 +940,28 @@ class ResultsTable(DataTable):
     rows_by_key = True
     year_alias = "year"
 
+    def __init__(self, figures=None, *args, **kwargs):
+        """`figures`: the (filtered) reported figures, which the table shows as totals (or
+        the rows themselves, where they are not a queryset)."""
+        self.figures = figures
+        totals = figures.city_totals() if isinstance(figures, QuerySet) else figures
+        super().__init__(totals, *args, **kwargs)
+        # The city sorts by its name in the page's language, falling back to the other.
+        self.columns["city"].column.order_by = OrderByTuple(localized_fields("city"))
+
+    def groups_per_ces(self):
+        # Every city, CES and figure with a figure on record has a total (a city-wide figure,
+        # else its pavilions'), and the filters are on those three, so the totals are counted
+        # from the figures' keys: counting the grouped totals read every figure with its city,
+        # source and pavilion, most of the page's time.
+        # (The index on CES, published, figure and city gives the groups in order.)
+        return (
+            self.figures.order_by()
+            .values("edition", "metric")
+            .annotate(n=Count("region", distinct=True))
+            .values_list("edition", "n")
+        )
+
     year = tables.Column(
         accessor="year",
         verbose_name=_("Year"),
@@ -972,11 +1015,6 @@ class ResultsTable(DataTable):
         sequence = ["year", "city", "figure", "value", "unit", "currency", "scope", "source", "..."]
         order_by = ("-year", "city", "metric")
         empty_text = _("No results match.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The city sorts by its name in the page's language, falling back to the other.
-        self.columns["city"].column.order_by = OrderByTuple(localized_fields("city"))
 
     def render_city(self, record):
         return next(record[name] for name in localized_fields("city") if record[name])

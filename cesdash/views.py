@@ -230,7 +230,7 @@ def results_list(request):
     return table_page(
         request,
         table_class=ResultsTable,
-        queryset=ReportedFigure.objects.city_totals(),
+        queryset=ReportedFigure.objects.all(),
         filterset_class=ResultsFilter,
         name="results",
         title=_("Results by city and CES"),

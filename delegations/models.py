@@ -814,6 +814,10 @@ class ReportedFigure(Publishable):
             models.Index(fields=["region", "edition", "metric"], name="figure_city_ces_metric"),
             # An article's published figures, counted from the index alone (the sources page).
             models.Index(fields=["source", "published"], name="figure_source_published"),
+            # How many totals each CES has (the results table's count), in index order.
+            models.Index(
+                fields=["edition", "published", "metric", "region"], name="figure_ces_totals"
+            ),
         ]
         ordering = [
             "edition__year",

@@ -497,3 +497,25 @@ def test_row_counts_are_grouped_in_thousands(client, world):
 
     assert re.search(r"1,201행\s*\(1,201–1,201행 표시\)", korean)
     assert re.search(r"1,201 rows\s*\(showing 1,201–1,201\)", english)
+
+
+@pytest.mark.parametrize(
+    "query, rows",
+    [("", 8), ("?year=2024", 5), ("?city=daegu", 7), ("?figure=companies", 3), ("?sort=city", 8)],
+)
+def test_the_results_table_counts_one_row_per_total(
+    client, world, make_pavilion, make_figure, query, rows
+):
+    """Two pavilions added up are one total, and a city-wide figure wins over a pavilion's: the
+    count is of the rows shown, counted a CES at a time or (sorted otherwise) all at once."""
+    daegu, p24 = world["daegu"], world["p24"]
+    second = make_pavilion(2024, daegu, "대구관2", "Daegu Pavilion 2", slug="daegu-2")
+    make_figure(second, "companies", 4)
+    make_figure(p24, "consultations", 300)
+    ReportedFigure.objects.create(
+        edition=p24.edition, region=daegu, metric="consultations", value=500, source=p24.source
+    )
+    separator = "&" if query else "?"
+    html = client.get(f"/results/{query}{separator}per_page=25", headers=EN).content.decode()
+    assert re.search(rf'class="table-count">\s*{rows} rows', html), html
+    assert len(re.findall(r'<tr class="(?:even|odd)"', html)) == rows
