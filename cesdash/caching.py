@@ -7,6 +7,10 @@ page is cached under its address, its language and that number, so staff see a c
 on every app server sharing the database, and entries of older versions simply age out of the
 cache. Each request reads the number (one query); a cached page costs nothing more.
 
+The threads of one process that ask for the same page while it is not cached wait for the first
+of them to render it (`first_render`), rather than each rendering it: after every change of the
+data, a busy page's first visitors would otherwise render it once per thread, all at once.
+
 A cached page carries an ETag, so a browser's repeat view is a 304 with no body, and is kept
 compressed as well, so gzip costs nothing per request either. Staff, who are logged in, get
 pages rendered for them.
@@ -14,6 +18,8 @@ pages rendered for them.
 
 import gzip
 import hashlib
+import threading
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
@@ -77,6 +83,26 @@ def page_key(request, version):
     return f"page:{digest[:40]}"
 
 
+_rendering = {}  # page key -> the lock its first render holds
+_rendering_guard = threading.Lock()
+
+
+@contextmanager
+def first_render(key):
+    """Held while a thread renders the page under `key`: another thread of this process
+    that misses the same page waits here, then finds it cached. One lock a page being
+    rendered, dropped when its render ends."""
+    with _rendering_guard:
+        lock = _rendering.setdefault(key, threading.Lock())
+    with lock:
+        try:
+            yield
+        finally:
+            with _rendering_guard:
+                if _rendering.get(key) is lock:
+                    del _rendering[key]
+
+
 def cached_page(view):
     """Serve the view's page from the cache while the data version is unchanged."""
 
@@ -93,13 +119,16 @@ def cached_page(view):
             key = page_key(request, version)
             entry = cache.get(key)
             if entry is None:
-                response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.streaming:
-                    return response
-                content = response.content
-                entry = (content, gzip.compress(content, 6), response["Content-Type"])
-                if len(content) <= MAX_BYTES:
-                    cache.set(key, entry, TIMEOUT)
+                with first_render(key):
+                    entry = cache.get(key)  # rendered while this thread waited
+                    if entry is None:
+                        response = view(request, *args, **kwargs)
+                        if response.status_code != 200 or response.streaming:
+                            return response
+                        content = response.content
+                        entry = (content, gzip.compress(content, 6), response["Content-Type"])
+                        if len(content) <= MAX_BYTES:
+                            cache.set(key, entry, TIMEOUT)
             return served(request, entry, key)
         finally:
             _version.reset(token)

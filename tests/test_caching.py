@@ -3,11 +3,18 @@ and never stale, because every change bumps the version."""
 
 import gzip
 import json
+import threading
+import time
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from cesdash.caching import cached_page
 from cesdash.models import DataVersion
 from delegations.models import ReportedFigure
 
@@ -143,3 +150,37 @@ def test_the_company_tables_counts_follow_every_change_at_once(client, world, ma
     assert published["Adplus"] == (2, 1)
     assert participation == {"years": 1, "y2019": None, "y2024": "Innovation Award"}
     assert adplus_years() == {"years": 2, "y2019": "exhibited", "y2024": "Innovation Award"}
+
+
+def test_threads_that_miss_a_page_at_once_render_it_once(transactional_db):
+    """Four threads of one process ask for a page that is not cached: the first renders it,
+    the others wait for it and are served the same page."""
+    cache.clear()
+    renders = []
+
+    @cached_page
+    def page(request):
+        renders.append(threading.get_ident())
+        time.sleep(0.3)
+        return HttpResponse(f"rendered {len(renders)} time(s)")
+
+    together = threading.Barrier(4)
+    answers = []
+
+    def visit():
+        request = RequestFactory().get("/a-page/")
+        request.user, request.LANGUAGE_CODE = AnonymousUser(), "en"
+        try:
+            together.wait(timeout=10)
+            answers.append(page(request).content)
+        finally:
+            connection.close()
+
+    visitors = [threading.Thread(target=visit) for _ in range(4)]
+    for thread in visitors:
+        thread.start()
+    for thread in visitors:
+        thread.join(timeout=30)
+
+    assert len(renders) == 1
+    assert answers == [b"rendered 1 time(s)"] * 4
