@@ -584,6 +584,15 @@ class SourceRecordsQuerySet(models.QuerySet):
         source = self.get(key=key)
         figures = ReportedFigure.objects.filter(source=source)
         first = [Case(When(pk=figure, then=0), default=1)] if figure else []
+        # The figures shown are among those of the latest CES down to the year of the last one
+        # shown (and the one a link names), read down the (source, published, CES) index:
+        # sorting only those, rather than every figure of an article that has thousands, by
+        # city and pavilion names.
+        by_year = figures.order_by("-edition__year").values("edition__year")
+        last_year = Coalesce(Subquery(by_year[FIGURES_SHOWN - 1 :][:1]), 0)
+        shown = Q(edition__in=Edition.objects.filter(year__gte=last_year).values("pk"))
+        if figure:
+            shown |= Q(pk=figure)
 
         def of_source(rows):
             # Every row's source is this article: given it, rather than joined in again.
@@ -598,6 +607,7 @@ class SourceRecordsQuerySet(models.QuerySet):
                 ),
                 size=FIGURES_SHOWN,
                 prepare=of_source,
+                first=shown,
             ),
             regional_counts=preview(
                 RegionalCompanyCount.objects.filter(source=source).select_related(

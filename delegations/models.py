@@ -812,8 +812,11 @@ class ReportedFigure(Publishable):
         # page lists, and their company counts (the unique constraint covers city-wide only).
         indexes = [
             models.Index(fields=["region", "edition", "metric"], name="figure_city_ces_metric"),
-            # An article's published figures, counted from the index alone (the sources page).
-            models.Index(fields=["source", "published"], name="figure_source_published"),
+            # An article's published figures, counted from the index alone (the sources page),
+            # and those of its latest CES (the figures its page shows first).
+            models.Index(
+                fields=["source", "published", "edition"], name="figure_source_published_ces"
+            ),
             # How many totals each CES has (the results table's count), in index order.
             models.Index(
                 fields=["edition", "published", "metric", "region"], name="figure_ces_totals"

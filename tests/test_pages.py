@@ -566,3 +566,35 @@ def test_the_sources_page_counts_published_records_only(client, world, make_comp
     # The pavilion's figures but its company count (a draft now): consultation value and award
     # winners; the exhibit, contract, award and MOU of Enercamp, not the three draft exhibits.
     assert (counted["figures"], counted["records"]) == (2, 4)
+
+
+def test_a_source_page_shows_its_first_figures_across_years_and_the_one_a_link_names(
+    client, make_source, make_region, make_edition
+):
+    """An article with more figures than a page shows: the latest CES's, then the year
+    before's by city, up to `FIGURES_SHOWN`; a figure a link names comes first, whatever its
+    year; and the count is of them all."""
+    from cesdash.models import FIGURES_SHOWN
+
+    source = make_source(key="many-figures")
+    cities = [make_region(f"city-{n:02}", f"도시{n:02}", f"City {n:02}") for n in range(70)]
+    years = {2024: cities, 2019: cities, 2005: cities[:5]}
+    for year, where in years.items():
+        ReportedFigure.objects.bulk_create(
+            ReportedFigure(
+                edition=make_edition(year), region=city, metric="companies", value=n, source=source
+            )
+            for n, city in enumerate(where)
+        )
+    oldest = ReportedFigure.objects.get(edition__year=2005, region=cities[4])
+    DataVersion.bump()
+
+    def shown(query=""):
+        figures = client.get(f"/sources/many-figures.json{query}").json()["figures"]
+        return [(row["year"], row["city"]) for row in figures]
+
+    page = client.get("/sources/many-figures.json").json()
+    expected = [(2024, c.slug) for c in cities] + [(2019, c.slug) for c in cities[:30]]
+    assert shown() == expected and len(expected) == FIGURES_SHOWN
+    assert page["on_record"]["figures"]["count"] == 145
+    assert shown(f"?figure={oldest.pk}") == [(2005, "city-04"), *expected[:-1]]
