@@ -3,8 +3,9 @@
     .venv/bin/python bench/pages.py                    # DATABASE_URL's database, as it is
     .venv/bin/python bench/pages.py --runs 20 --only /editions/
 
-Each page is fetched through Django's test client: once to warm up, then `--runs` times, each with
-the page cache emptied first, so the times are the uncached server time (no network, no gunicorn).
+The application is loaded as gunicorn loads it (`cesdash.wsgi`). Each page is fetched through
+Django's test client: once to warm up, then `--runs` times, each with the page cache emptied
+first, so the times are the uncached server time (no network, no gunicorn).
 Prints one Markdown table row per page; `bench/run.py` gathers the rows into bench/RESULTS.md.
 """
 
@@ -120,11 +121,10 @@ def main():
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cesdash.settings")
-    import django
-
-    django.setup()
     from django.conf import settings
     from django.test import Client
+
+    import cesdash.wsgi  # noqa: F401 (the application loaded as gunicorn loads it)
 
     settings.ALLOWED_HOSTS = ["*"]
     client = Client(HTTP_ACCEPT_LANGUAGE="ko")
