@@ -569,6 +569,8 @@ def table_page(
     # on `?per_page=-1` and has no cap.
     table = table_class(rows, **(table_kwargs or {}))
     table.request = request
+    if valid and not filterset.described():
+        table.no_filter_in_use()
     if order := [
         alias for alias in params.getlist(table.prefixed_order_by_field) if sortable(table, alias)
     ]:

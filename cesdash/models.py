@@ -176,16 +176,18 @@ def public_companies_of(city):
 FIGURES_SHOWN = 100
 
 
-def preview(queryset, whole=None, size=None, prepare=None, first=None):
+def preview(queryset, whole=None, size=None, prepare=None, first=None, count=None):
     """The first `Preview.SIZE` rows of `queryset`, with how many there are in all (of `whole`,
-    a plain queryset of the same rows, where `queryset` aggregates), in one query; `prepare`
-    adds to the rows what is read for them only; `first`, a filter that keeps the first rows
-    (and a few more at most), where the database finds them faster than by sorting them all.
+    a plain queryset of the same rows, where `queryset` aggregates; or `count`, an expression
+    that reads it where it is kept), in one query; `prepare` adds to the rows what is read for
+    them only; `first`, a filter that keeps the first rows (and a few more at most), where the
+    database finds them faster than by sorting them all.
 
     The count is an uncorrelated subquery, which the database runs once; a window count would
     make it join and sort every row before the LIMIT."""
     whole = queryset if whole is None else whole
-    count = Subquery(whole.order_by().values(rows=count_all()))
+    if count is None:
+        count = Subquery(whole.order_by().values(rows=count_all()))
     size = size or Preview.SIZE
     if first is not None:
         queryset = queryset.filter(first)
@@ -565,12 +567,14 @@ class SourceRecordsQuerySet(models.QuerySet):
         records come from it, newest first (an undated article where its content places it,
         one that nothing dates last)."""
         source = OuterRef("pk")
+        # As `RecordCount` keeps them (the view brings it up to date first).
         records = [
-            count_of(model, source=source) for model in (Agreement, Contract, InnovationAward)
+            RecordCount.objects.of_source(kind, source)
+            for kind in ("agreements", "contracts", "awards")
         ]
         return self.annotate(
-            figure_count=count_of(ReportedFigure, source=source),
-            record_count=sum(records, start=count_of(Exhibit, source=source)),
+            figure_count=RecordCount.objects.of_source("figures", source),
+            record_count=sum(records, start=RecordCount.objects.of_source("exhibits", source)),
             dated=Coalesce("published_on", "placed_on"),
         ).order_by(F("dated").desc(nulls_last=True), "key")
 
@@ -583,6 +587,12 @@ class SourceRecordsQuerySet(models.QuerySet):
         there are in all and the table that lists them."""
         source = self.get(key=key)
         figures = ReportedFigure.objects.filter(source=source)
+
+        def kept(kind):
+            # How many there are, as `RecordCount` keeps it: counting an article's 200,000
+            # exhibits, even from an index, was most of the page's reading.
+            return RecordCount.objects.of_source(kind, source)
+
         first = [Case(When(pk=figure, then=0), default=1)] if figure else []
         # The figures shown are among those of the latest CES down to the year of the last one
         # shown (and the one a link names), read down the (source, published, CES) index:
@@ -608,6 +618,7 @@ class SourceRecordsQuerySet(models.QuerySet):
                 size=FIGURES_SHOWN,
                 prepare=of_source,
                 first=shown,
+                count=kept("figures"),
             ),
             regional_counts=preview(
                 RegionalCompanyCount.objects.filter(source=source).select_related(
@@ -615,7 +626,8 @@ class SourceRecordsQuerySet(models.QuerySet):
                 )
             ),
             pavilions=preview(
-                Pavilion.objects.filter(source=source).select_related("edition", "region")
+                Pavilion.objects.filter(source=source).select_related("edition", "region"),
+                count=kept("pavilions"),
             ),
             # The delegations it reports and those whose leader it names, in one list.
             delegations=preview(
@@ -628,24 +640,28 @@ class SourceRecordsQuerySet(models.QuerySet):
                 .select_related("edition", "region", "company")
                 .order_by("pk"),
                 prepare=of_source,
+                count=kept("agreements"),
             ),
             contracts=preview(
                 Contract.objects.filter(source=source)
                 .select_related("edition", "company")
                 .order_by("pk"),
                 prepare=of_source,
+                count=kept("contracts"),
             ),
             awards=preview(
                 InnovationAward.objects.filter(source=source)
                 .select_related("edition", "company")
                 .order_by("pk"),
                 prepare=of_source,
+                count=kept("awards"),
             ),
             exhibits=preview(
                 Exhibit.objects.filter(source=source)
                 .select_related("edition", "company", "pavilion__edition")
                 .order_by("pk"),
                 prepare=of_source,
+                count=kept("exhibits"),
             ),
         )
 
@@ -854,6 +870,71 @@ class CompanySummary(models.Model):
         return f"{self.company_id}: {self.ces_count} CES"
 
 
+class RecordCountQuerySet(models.QuerySet):
+    def per_year(self, kind):
+        """[(year, records)] of one kind of record, each CES with any, in the order of years:
+        what the kind's table counts unfiltered, a CES at a time."""
+        return list(
+            self.filter(kind=kind)
+            .order_by()
+            .values("year")
+            .annotate(records=Sum("records"))
+            .order_by("year")
+            .values_list("year", "records")
+        )
+
+    def of_source(self, kind, source):
+        """How many published records of `kind` an article (an `OuterRef` allowed) gives, 0
+        where it gives none: a subquery."""
+        rows = self.filter(kind=kind, source=source).order_by().values("kind")
+        total = rows.annotate(n=Sum("records")).values("n")
+        return Coalesce(Subquery(total, output_field=models.IntegerField()), 0)
+
+
+class RecordCount(models.Model):
+    """How many published records of one kind (`COUNTED_RECORDS`) one article gives for one
+    CES: what the big tables count unfiltered a CES at a time, and the sources list and a source
+    page count of each kind, read from a thousand rows rather than counted over 200,000 exhibits
+    at every request. Derived like `CompanyYear`, rebuilt with it."""
+
+    pk = models.CompositePrimaryKey("kind", "source", "year")
+    kind = models.CharField(max_length=20)
+    source = models.ForeignKey(
+        Source, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    records = models.PositiveIntegerField()
+
+    objects = RecordCountQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.records} {self.kind} of {self.source_id} at CES {self.year}"
+
+
+# The records `RecordCount` counts, each the kind of its table's rows (`DataTable.counted`).
+COUNTED_RECORDS = {
+    "exhibits": Exhibit,
+    "contracts": Contract,
+    "agreements": Agreement,
+    "awards": InnovationAward,
+    "figures": ReportedFigure,
+    "pavilions": Pavilion,
+}
+
+
+def _record_counts():
+    """(kind, source, CES id, records) of every published record of `COUNTED_RECORDS`:
+    grouped by the CES's id, the year joined to the groups rather than to every record."""
+    parts = [
+        model.objects.order_by()
+        .values("source", "edition")
+        .annotate(k=Value(kind), n=Count("*"))
+        .values_list("k", "source", "edition", "n")
+        for kind, model in COUNTED_RECORDS.items()
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by()
+
+
 # The companies table's columns of a company's summary.
 SUMMARY_COUNTS = (
     "ces_count",
@@ -898,8 +979,8 @@ YEAR_ORDER_REVERSED = (
 
 
 def summarise_companies():
-    """Rebuild `CompanyYear` and `CompanySummary` from the published records, in the
-    database: INSERT ... SELECT of grouped counts, about a second for 300,000 records."""
+    """Rebuild `CompanyYear`, `CompanySummary` and `RecordCount` from the published records,
+    in the database: INSERT ... SELECT of grouped counts, about a second for 300,000 records."""
     parts = [
         _year_counts(Exhibit.objects.all(), "exhibits"),
         _year_counts(InnovationAward.objects.all(), "awards"),
@@ -909,16 +990,24 @@ def summarise_companies():
     union = parts[0].union(*parts[1:], all=True).order_by()
     records, params = union.query.sql_with_params()
     years, summaries = CompanyYear._meta.db_table, CompanySummary._meta.db_table
-    company = Company._meta.db_table
+    company, counts = Company._meta.db_table, RecordCount._meta.db_table
+    counted, counted_params = _record_counts().query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Emptied without leaving 300,000 dead rows in the indexes that the next fill
             # would wade through; readers wait for the new rows (PostgreSQL's TRUNCATE takes
             # the table until the transaction ends) rather than see none.
-            cursor.execute(f"TRUNCATE {years}, {summaries}")
+            cursor.execute(f"TRUNCATE {years}, {summaries}, {counts}")
         else:
             cursor.execute(f"DELETE FROM {years}")
             cursor.execute(f"DELETE FROM {summaries}")
+            cursor.execute(f"DELETE FROM {counts}")
+        cursor.execute(
+            f"INSERT INTO {counts} (kind, source_id, year, records) "
+            f"SELECT r.k, r.source, e.year, r.n FROM ({counted}) r "
+            f"JOIN {Edition._meta.db_table} e ON e.id = r.edition",
+            counted_params,
+        )
         cursor.execute(
             f"INSERT INTO {years} (company_id, year, exhibits, awards, contracts, agreements, "
             "contract_value_usd, rank, rank_reversed) "

@@ -21,7 +21,7 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
-from cesdash.models import RECORD_KINDS, CompanyRows, CompanyYear
+from cesdash.models import RECORD_KINDS, CompanyRows, CompanyYear, DataVersion, RecordCount
 from companies.models import (
     Agreement,
     Company,
@@ -196,6 +196,9 @@ class RowsByKey(TableQuerysetData):
         # Where each row is a group: (CES id, groups) rows that add up to each CES's count,
         # read without grouping the rows themselves (`DataTable.groups_per_ces`).
         self.groups = groups
+        # Where the rows are every published record of a kind: its counts kept a CES at a
+        # time (`RecordCount`), read rather than counted (`DataTable.no_filter_in_use`).
+        self.stored = None
 
     @property
     def by_key(self):
@@ -217,7 +220,9 @@ class RowsByKey(TableQuerysetData):
         rows = self.data.order_by()
         if rows.query.is_empty():  # filters that could not be understood
             return []
-        if rows.query.group_by is None:
+        if self.stored is not None:
+            counts = RecordCount.objects.per_year(self.stored)
+        elif rows.query.group_by is None:
             # A count for each CES, each read from the index on (CES, published) alone
             # (COUNT(*): counting ids makes PostgreSQL read the rows too). Grouping the rows
             # by year, joined to their CES, read all 200,000 exhibits.
@@ -357,6 +362,17 @@ class DataTable(tables.Table):
             data = self.rows_class(data, self.year_alias, self.groups_per_ces())
         super().__init__(data, *args, **kwargs)
 
+    #: The kind of record a row is (`cesdash.models.COUNTED_RECORDS`), where each is one.
+    counted = None
+
+    def no_filter_in_use(self):
+        """Told by the page that the rows are every published record of the table's kind:
+        they are then counted a CES at a time from `RecordCount`, kept with the summaries,
+        rather than counted (200,000 exhibits, on every visit to the table as it opens)."""
+        if self.counted and isinstance(self.data, RowsByKey):
+            DataVersion.summaries_current()
+            self.data.stored = self.counted
+
     def groups_per_ces(self):
         """For a table whose rows are groups, a queryset of (`edition` id, `n` groups) rows
         that add up to how many rows each CES has, counted without forming the groups; None
@@ -385,6 +401,7 @@ class DataTable(tables.Table):
 
 class PavilionTable(DataTable):
     rows_by_key = True
+    counted = "pavilions"
     year = year_column()
     city = NameColumn(
         "region__name",
@@ -505,6 +522,7 @@ class AgreementTable(DataTable):
     """MOUs and agreements signed during the CES trips (/agreements/)."""
 
     rows_by_key = True
+    counted = "agreements"
 
     year = year_column()
     city = NameColumn(
@@ -656,6 +674,7 @@ class ExhibitTable(DataTable):
     """Companies at a CES, and at which pavilion when the source says (/exhibits/)."""
 
     rows_by_key = True
+    counted = "exhibits"
 
     year = year_column()
     city = city_column(default="")
@@ -716,6 +735,7 @@ class ContractTable(DataTable):
     """Contracts signed at CES: company, counterparty, amount, subject (/contracts/)."""
 
     rows_by_key = True
+    counted = "contracts"
 
     year = year_column()
     city = city_column()
@@ -782,6 +802,7 @@ class AwardTable(DataTable):
     """CES Innovation Awards, one row a company and year (/awards/)."""
 
     rows_by_key = True
+    counted = "awards"
 
     year = year_column()
     company = company_column()

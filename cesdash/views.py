@@ -142,6 +142,7 @@ def company(request, slug, as_json=False):
 @cached_page
 def source_list(request, as_json=False):
     """Every article, with how many figures and records come from it."""
+    DataVersion.summaries_current()
     sources = SourceRecords.objects.for_sources_page()
     data = partial(pages.source_list_json, sources)
     return respond(request, "pages/source_list.html", {"sources": sources}, data, as_json)
@@ -152,6 +153,7 @@ def source(request, key, as_json=False):
     """One article and the figures and records taken from it (`?figure=<id>`: one of them)."""
     figure = request.GET.get("figure", "")
     figure = int(figure) if figure.isascii() and figure.isdigit() and len(figure) < 19 else None
+    DataVersion.summaries_current()
     page = found(SourceRecords.objects.for_source_page, key, figure)
     context = {"page": page, "source": page.source}
     return respond(request, "pages/source.html", context, page.as_json, as_json)

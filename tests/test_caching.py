@@ -3,6 +3,7 @@ and never stale, because every change bumps the version."""
 
 import gzip
 import json
+import re
 import threading
 import time
 
@@ -150,6 +151,52 @@ def test_the_company_tables_counts_follow_every_change_at_once(client, world, ma
     assert published["Adplus"] == (2, 1)
     assert participation == {"years": 1, "y2019": None, "y2024": "Innovation Award"}
     assert adplus_years() == {"years": 2, "y2019": "exhibited", "y2024": "Innovation Award"}
+
+
+def test_the_counts_kept_of_each_kind_follow_every_change_at_once(client, world, make_company):
+    """The big tables unfiltered, the sources list and a source page read their counts from
+    `RecordCount`, rebuilt when the data version moves: a new record, a draft, its publication
+    and a deletion each show on the next view, the same as a filtered table counts them."""
+    from companies.models import Exhibit
+
+    p24 = world["p24"]
+    source = p24.source
+
+    def counts():
+        exhibits = get(client, "/exhibits/").content.decode()
+        filtered = get(client, "/exhibits/?year=2024").content.decode()
+        page = get(client, f"/sources/{source.key}.json").json()["on_record"]
+        (listed,) = [
+            s for s in get(client, "/sources.json").json()["sources"] if s["key"] == source.key
+        ]
+        return (
+            re.search(r'table-count">\s*(\d+) rows?', exhibits).group(1),
+            re.search(r'table-count">\s*(\d+) rows?', filtered).group(1),
+            page["exhibits"]["count"],
+            listed["records"],
+        )
+
+    before = counts()
+    company = make_company("newcomer", "뉴커머", "Newcomer")
+    exhibit = Exhibit.objects.create(
+        company=company, edition=p24.edition, pavilion=p24, source=source
+    )
+    added = counts()
+    draft = Exhibit.all_objects.create(
+        company=make_company("draft", "초안", "Draft"), edition=p24.edition, pavilion=p24,
+        source=source, published=False,
+    )  # fmt: skip
+    with_draft = counts()
+    draft.published = True
+    draft.save()
+    published = counts()
+    exhibit.delete()
+
+    assert before[:3] == ("1", "1", 1)
+    assert added[:3] == ("2", "2", 2) and added[3] == before[3] + 1
+    assert with_draft == added
+    assert published[:3] == ("3", "3", 3) and published[3] == before[3] + 2
+    assert counts()[:3] == ("2", "2", 2)
 
 
 def test_threads_that_miss_a_page_at_once_render_it_once(transactional_db):
