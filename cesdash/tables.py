@@ -21,7 +21,15 @@ from django_tables2.data import TableQuerysetData
 from django_tables2.utils import Accessor, OrderByTuple
 
 from cesdash.formatting import format_count, format_money
-from cesdash.models import RECORD_KINDS, CompanyRows, CompanyYear, DataVersion, RecordCount
+from cesdash.models import (
+    COVERAGE,
+    RECORD_KINDS,
+    CompanyRows,
+    CompanyYear,
+    DataVersion,
+    PavilionResults,
+    RecordCount,
+)
 from companies.models import (
     Agreement,
     Company,
@@ -30,7 +38,15 @@ from companies.models import (
     InnovationAward,
 )
 from delegations.bilingual import localized, localized_fields
-from delegations.models import Edition, Metric, Pavilion, ReportedFigure, Source, page_url
+from delegations.models import (
+    Edition,
+    Metric,
+    Pavilion,
+    ReportedFigure,
+    Source,
+    add_reported_figures,
+    page_url,
+)
 
 from .totals import Total, figure_marks
 
@@ -287,6 +303,21 @@ class RowsByKey(TableQuerysetData):
         return [by_key[pk] for pk in keys]
 
 
+class PavilionRows(RowsByKey):
+    """The pavilion table's rows: a page's pavilions found by key as `RowsByKey` finds them,
+    then read plainly with their figures beside them (`add_reported_figures`, a second query),
+    rather than through the 34 aggregates that sort and filter the table: building and
+    compiling those took longer than the read. Where the coverage is read with the rows (the
+    table sorted by a coverage column), the rows are read as they are."""
+
+    def read_by_key(self, keys):
+        if any(name in self.data.query.annotations for name in COVERAGE):
+            return super().read_by_key(keys)
+        rows = PavilionResults.objects.select_related("edition", "region", "source")
+        by_key = rows.in_bulk(keys)
+        return add_reported_figures([by_key[pk] for pk in keys])
+
+
 class ParticipationRows(RowsByKey):
     """The participation table's rows: sorted by a year (`YearColumn`), the companies that
     took part that year in the order of their rank (`CompanyYear.rank`, or `rank_reversed`
@@ -401,6 +432,7 @@ class DataTable(tables.Table):
 
 class PavilionTable(DataTable):
     rows_by_key = True
+    rows_class = PavilionRows
     counted = "pavilions"
     year = year_column()
     city = NameColumn(

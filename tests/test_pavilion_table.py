@@ -121,3 +121,33 @@ def test_results_csv_is_every_city_total_with_its_scope_and_source(client, world
         f"2019,Daegu,Contract value,7280000,USD,USD,main pavilion,{key19},7280000,{no_flags},,,"
         "1,daegu,contract_value,대구,Daegu\r\n"
     )
+
+
+def test_a_page_of_pavilions_read_plainly_has_the_columns_the_aggregates_give(world, make_figure):
+    """The table's page reads its pavilions plainly and their figures beside them
+    (`add_reported_figures`): every column the same, and of the same type, as the aggregates
+    that sort and filter the table give, through drafts, flags, money and its conversions."""
+    from cesdash.models import PavilionResults
+    from delegations.models import ReportedFigure, add_reported_figures
+
+    p19, p24, j24 = world["p19"], world["p24"], world["j24"]
+    make_figure(p19, "mous", 3, preview=True)
+    make_figure(j24, "contract_value", 5_000_000, currency="KRW", approximate=True)
+    make_figure(j24, "youth_team", 4, mixed_kinds=True)  # not a headline figure: flags only
+    make_figure(p24, "consultations", 99, published=False)  # a draft shows nowhere
+    ReportedFigure.objects.filter(pavilion=p19, metric="companies").update(
+        usd_value=None, converted_value=30, converted_currency="KRW"
+    )
+
+    aggregated = PavilionResults.objects.for_pavilions_table(coverage=False).order_by("pk")
+    columns = list(aggregated.query.annotations)
+    plain = add_reported_figures(list(PavilionResults.objects.order_by("pk")))
+
+    def row(pavilion):
+        return [(name, getattr(pavilion, name), type(getattr(pavilion, name))) for name in columns]
+
+    assert len(columns) == 34
+    assert [row(p) for p in plain] == [row(p) for p in aggregated]
+    assert [p.preview for p in plain] == [True, False, False]  # by key: p19, p24, j24
+    assert [p.mixed_kinds for p in plain] == [False, False, True]
+    assert plain[1].consultations is None
