@@ -533,7 +533,7 @@ def nulls_last(queryset):
             ordering.append(getattr(expression, "desc" if descending else "asc")(nulls_last=True))
         else:
             ordering.append(field)
-    if ordering and queryset.query.group_by is None and queryset._iterable_class is ModelIterable:
+    if ordering and queryset._iterable_class is ModelIterable:
         # The way the last key runs: an index that gives the order (its entries end with the
         # key) then gives the ties' order too.
         last = ordering[-1]

@@ -441,12 +441,17 @@ class Ces(Edition):
 
 
 class PavilionResultsQuerySet(PavilionQuerySet):
-    def for_pavilions_table(self, coverage=True):
+    def for_pavilions_table(self, coverage=True, figures=True):
         """The pavilion table (/pavilions/, and the pavilions on the city and edition pages):
         each pavilion's reported figures, and beside them how many of the itemised records are
         named (coverage: `COVERAGE`). Without `coverage`, those are left to `add_coverage()`
-        for the rows shown: counting them for every pavilion took a second at 4,500."""
-        pavilions = self.filter(published=True).with_reported_figures()
+        for the rows shown: counting them for every pavilion took a second at 4,500. Without
+        `figures`, the figures too are left to the rows shown (`add_reported_figures`)."""
+        pavilions = self.filter(published=True)
+        if figures:
+            pavilions = pavilions.with_reported_figures()
+        else:
+            pavilions = pavilions.select_related("edition", "region", "source")
         if not coverage:
             return pavilions
         pavilion = OuterRef("pk")

@@ -433,6 +433,8 @@ class DataTable(tables.Table):
 class PavilionTable(DataTable):
     rows_by_key = True
     rows_class = PavilionRows
+    #: The columns the table sorts by without its figures' aggregates (`PavilionRows`).
+    plain_sorts = ("year", "city", "pavilion")
     counted = "pavilions"
     year = year_column()
     city = NameColumn(

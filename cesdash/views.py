@@ -246,12 +246,18 @@ def results_list(request):
 @cached_page
 def pavilion_list(request):
     """The pavilion results table: `?year=2024&city=daegu`, sorted, paged, and exported."""
-    # Coverage is read for the rows shown, unless the table is sorted by it.
+    # Coverage is read for the rows shown, unless the table is sorted by it; the figures too,
+    # unless it is sorted by one or exported whole (`PavilionRows`).
     sorted_by_coverage = any(name in COVERAGE for name in sorted_by(request))
+    figures = "_export" in request.GET or any(
+        name not in PavilionTable.plain_sorts for name in sorted_by(request)
+    )
     return table_page(
         request,
         table_class=PavilionTable,
-        queryset=PavilionResults.objects.for_pavilions_table(coverage=sorted_by_coverage),
+        queryset=PavilionResults.objects.for_pavilions_table(
+            coverage=sorted_by_coverage, figures=figures
+        ),
         table_kwargs={"add_coverage": None if sorted_by_coverage else add_coverage},
         filterset_class=PavilionFilter,
         name="pavilions",

@@ -1,5 +1,7 @@
 """The pavilion results table at /pavilions/ and its CSV export."""
 
+import json
+
 import pytest
 from django.utils import timezone
 from pagetext import body_rows
@@ -151,3 +153,38 @@ def test_a_page_of_pavilions_read_plainly_has_the_columns_the_aggregates_give(wo
     assert [p.preview for p in plain] == [True, False, False]  # by key: p19, p24, j24
     assert [p.mixed_kinds for p in plain] == [False, False, True]
     assert plain[1].consultations is None
+
+
+@pytest.mark.parametrize("sort", ["-companies", "companies", "pavilion", "-pavilion"])
+def test_pavilions_that_tie_come_in_the_order_of_their_key_on_the_page_and_in_the_export(
+    client, world, make_region, make_pavilion, make_figure, sort
+):
+    """Sorted by a figure (read through its aggregate) or by name (read plainly), pavilions
+    that tie are in key order the way the sort runs: paging through them shows each once, in
+    the order the export lists them."""
+    import re
+
+    from cesdash.models import DataVersion
+
+    tied = []
+    for n in range(4):
+        city = make_region(f"tie-{n}", f"동점{n}", f"Tie {n}")
+        year = 2020 + n  # one name a CES
+        tied.append(make_pavilion(year, city, "공동관", "Joint Pavilion", slug=f"tie-{n}"))
+        make_figure(tied[-1], "companies", 7)
+    DataVersion.bump()
+    shown = []
+    for page in range(1, 5):
+        html = client.get(f"/pavilions/?per_page=2&page={page}&sort={sort}").content.decode()
+        shown += re.findall(r'href="/editions/(\d+/[a-z0-9-]+)/"', html)[:2]
+    export = client.get(f"/pavilions/?_export=json&sort={sort}")
+    exported = [row["city_en"] for row in json.loads(b"".join(export.streaming_content))]
+
+    slugs = [f"{p.edition.year}/{p.slug}" for p in tied]
+    ties = [slug for slug in shown if slug in slugs]
+    assert ties == (slugs[::-1] if sort.startswith("-") else slugs)
+    assert len(shown) == 7 and len(set(shown)) == 7
+    cities = [f"Tie {n}" for n in range(4)]
+    assert [city for city in exported if city in cities] == (
+        cities[::-1] if sort.startswith("-") else cities
+    )
