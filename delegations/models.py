@@ -465,19 +465,35 @@ class PavilionQuerySet(models.QuerySet):
                 condition &= Q(figures__metric=metric)
             return GreaterThan(Count("figures", filter=condition), 0)
 
-        columns = {}
-        for metric in HEADLINE_METRICS:
-            field = "usd_value" if metric in MONEY_METRICS else "value"
-            name = f"{metric}_usd" if metric in MONEY_METRICS else str(metric)
-            columns[name] = reported(metric, field)
-            for flag in ("approximate", "preview", "mixed_kinds"):
-                columns[f"{metric}_{flag}"] = flagged(flag, metric)
-        for metric in sorted(MONEY_METRICS):
-            for field in ("value", "currency", "converted_value", "converted_currency"):
-                columns[f"{metric}_{field}"] = reported(metric, field)
-        for flag in ("preview", "mixed_kinds"):
-            columns[flag] = flagged(flag)
+        columns = {
+            name: flagged(field, metric) if field in FIGURE_FLAGS else reported(metric, field)
+            for name, metric, field in reported_columns()
+        }
         return self.select_related("edition", "region", "source").annotate(**columns)
+
+
+# A figure's flags, each a column of a pavilion's figures (`reported_columns`).
+FIGURE_FLAGS = ("approximate", "preview", "mixed_kinds")
+
+
+def reported_columns():
+    """(column, figure, field) of each column of a pavilion's reported figures: the field of
+    its figure of that kind (money in US dollars, and as the source states it), or whether a
+    flag is set on it (`FIGURE_FLAGS`); with no figure named, whether any figure is so
+    flagged. What `PavilionQuerySet.with_reported_figures` annotates and
+    `add_reported_figures` reads."""
+    for metric in HEADLINE_METRICS:
+        if metric in MONEY_METRICS:
+            yield f"{metric}_usd", metric, "usd_value"
+        else:
+            yield str(metric), metric, "value"
+        for flag in FIGURE_FLAGS:
+            yield f"{metric}_{flag}", metric, flag
+    for metric in sorted(MONEY_METRICS):
+        for field in ("value", "currency", "converted_value", "converted_currency"):
+            yield f"{metric}_{field}", metric, field
+    for flag in ("preview", "mixed_kinds"):
+        yield flag, None, flag
 
 
 def add_reported_figures(pavilions):
@@ -485,26 +501,22 @@ def add_reported_figures(pavilions):
     annotates, from one read of their published figures: for a page of rows already found,
     where building and compiling those 34 aggregates took longer than the query ran."""
     fields = ("value", "usd_value", "currency", "converted_value", "converted_currency")
-    flags = ("approximate", "preview", "mixed_kinds")
     figures = {}
     rows = ReportedFigure.objects.filter(pavilion__in=[p.pk for p in pavilions])
-    for pavilion, metric, *values in rows.values_list("pavilion", "metric", *fields, *flags):
-        figures.setdefault(pavilion, {})[metric] = dict(zip(fields + flags, values, strict=True))
+    for pavilion, metric, *values in rows.values_list("pavilion", "metric", *fields, *FIGURE_FLAGS):
+        figure = dict(zip(fields + FIGURE_FLAGS, values, strict=True))
+        figures.setdefault(pavilion, {})[metric] = figure
+    columns = list(reported_columns())
     for p in pavilions:
         reported = figures.get(p.pk, {})
-        for metric in HEADLINE_METRICS:
-            figure = reported.get(metric)
-            field = "usd_value" if metric in MONEY_METRICS else "value"
-            name = f"{metric}_usd" if metric in MONEY_METRICS else str(metric)
-            setattr(p, name, figure[field] if figure else None)
-            for flag in flags:
-                setattr(p, f"{metric}_{flag}", bool(figure and figure[flag]))
-        for metric in sorted(MONEY_METRICS):
-            figure = reported.get(metric)
-            for field in ("value", "currency", "converted_value", "converted_currency"):
-                setattr(p, f"{metric}_{field}", figure[field] if figure else None)
-        for flag in ("preview", "mixed_kinds"):
-            setattr(p, flag, any(figure[flag] for figure in reported.values()))
+        for name, metric, field in columns:
+            if metric is None:
+                value = any(figure[field] for figure in reported.values())
+            elif field in FIGURE_FLAGS:
+                value = bool(reported.get(metric, {}).get(field))
+            else:
+                value = reported[metric][field] if metric in reported else None
+            setattr(p, name, value)
     return pavilions
 
 
