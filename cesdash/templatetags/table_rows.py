@@ -10,14 +10,14 @@ once when they do not depend on the row, and how its cells are worked out decide
 from django import template
 from django.db import models
 from django.template import Context, Template
-from django.template.base import render_value_in_context
 from django.utils.formats import localize
 from django.utils.hashable import make_hashable
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django_tables2 import utils
 from django_tables2.columns import ManyToManyColumn, TemplateColumn
 
+from cesdash.escaping import escaped, in_context
 from cesdash.exports import CELL_ARGUMENTS
 
 register = template.Library()
@@ -38,10 +38,20 @@ def cell_attrs(table, bound_column):
     return bound_column.attrs["td"].as_html()
 
 
-def cell_text(bound_column, cell, context):
-    if bound_column.localize is None:
-        return render_value_in_context(cell, context)
-    return render_value_in_context(localize(cell, use_l10n=bound_column.localize), context)
+def cell_text(localized, cell, context):
+    """How django-tables2's template writes a cell: `{{ cell }}`, or localized as the
+    column says (`localize`, `unlocalize`) when it says."""
+    if localized is None:
+        return in_context(cell, context)
+    return in_context(localize(cell, use_l10n=localized), context)
+
+
+def row_attrs(table):
+    """row -> its `<tr>` attributes: `row.attrs.as_html()`, written directly where the table
+    gives rows no attributes of their own (then they are only `class="even"` or `"odd"`)."""
+    if table.row_attrs:
+        return lambda row: row.attrs.as_html()
+    return lambda row: f'class="{row.get_even_odd_css_class()}"'
 
 
 class Cell:
@@ -142,7 +152,7 @@ class Cell:
             href = None  # what call_with_appropriate gives
         if href is None:
             return content
-        return mark_safe(f'<a href="{conditional_escape(href)}">{conditional_escape(content)}</a>')
+        return mark_safe(f'<a href="{escaped(href)}">{escaped(content)}</a>')
 
     def __call__(self, row):
         record = row.record
@@ -170,18 +180,22 @@ class Cell:
 
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
-    columns = [(column, Cell(table, column), cell_attrs(table, column)) for column in table.columns]
+    columns = [
+        (column, Cell(table, column), cell_attrs(table, column), column.localize)
+        for column in table.columns
+    ]
+    tr_attrs = row_attrs(table)
     lines = []
     for row in table.paginated_rows:
-        lines.append(f"<tr {row.attrs.as_html()}>")
-        for column, get_cell, attrs in columns:
+        lines.append(f"<tr {tr_attrs(row)}>")
+        for column, get_cell, attrs, localized in columns:
             cell = get_cell(row)
             if attrs is None:
                 column.current_value, column.current_record = cell, row.record
                 td = column.attrs["td"].as_html()
             else:
                 td = attrs
-            lines.append(f"<td {td}>{cell_text(column, cell, context)}</td>")
+            lines.append(f"<td {td}>{cell_text(localized, cell, context)}</td>")
         lines.append("</tr>")
     if not lines and table.empty_text:
         lines.append(
