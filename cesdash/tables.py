@@ -819,22 +819,26 @@ class YearColumn(tables.Column):
             (*(f"-{kind}_{year}" for kind in YEAR_KINDS), "name_ko"),
         )
         super().__init__(accessor=f"exhibits_{year}", **kwargs)
+        self.fields = tuple(f"{kind}_{year}" for kind in RECORD_KINDS)
 
     def describe(self, record):
+        exhibits, awards, contracts, agreements = (getattr(record, name) for name in self.fields)
+        if not (exhibits or awards or contracts or agreements):
+            return ""  # most companies at most CES: no translations to look up
         parts = []
-        if getattr(record, f"exhibits_{self.year}"):
+        if exhibits:
             parts.append(str(_("exhibited")))
-        if awards := getattr(record, f"awards_{self.year}"):
+        if awards:
             parts.append(
                 ngettext("Innovation Award", "%(count)d Innovation Awards", awards)
                 % {"count": awards}
             )
-        if contracts := getattr(record, f"contracts_{self.year}"):
+        if contracts:
             parts.append(
                 ngettext("%(count)d contract", "%(count)d contracts", contracts)
                 % {"count": contracts}
             )
-        if agreements := getattr(record, f"agreements_{self.year}"):
+        if agreements:
             parts.append(
                 ngettext("%(count)d agreement", "%(count)d agreements", agreements)
                 % {"count": agreements}
