@@ -24,7 +24,7 @@ from companies.models import (
     Exhibit,
     InnovationAward,
 )
-from delegations.bilingual import localized
+from delegations.bilingual import language_order
 from delegations.models import (
     HEADLINE_METRICS,
     Currency,
@@ -46,9 +46,9 @@ class ListedChoices(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
-        key, label = self.field.key_name(), self.field.label_of
-        for row in self.field.listed():
-            yield (ModelChoiceIteratorValue(getattr(row, key), row), label(row))
+        key, rows = self.field.key_name(), self.field.listed()
+        for row, label in zip(rows, self.field.labels(rows), strict=True):
+            yield (ModelChoiceIteratorValue(getattr(row, key), row), label)
 
     def __len__(self):
         extra = (self.field.empty_label is not None) + (self.field.null_label is not None)
@@ -64,14 +64,14 @@ class ListedChoiceField(ModelChoiceField):
     a filter in use on every table page.
 
     The rows are read as tuples of the model's fields, not as model instances (a city filter
-    lists 250 cities on every table page), and each option's label is `label_of(row)`, which
-    gives what the model's `__str__` gives; the value chosen is made a model instance, as the
+    lists 250 cities on every table page), labelled by `labels(rows)`, which gives what the
+    model's `__str__` gives for each; the value chosen is made a model instance, as the
     queryset would read it, for the filter and the description of an export."""
 
     iterator = ListedChoices
 
-    def __init__(self, *args, label_of, **kwargs):
-        self.label_of = label_of
+    def __init__(self, *args, labels, **kwargs):
+        self.labels = labels
         super().__init__(*args, **kwargs)
 
     def field_names(self):
@@ -112,9 +112,18 @@ class ListedChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ListedChoiceField
 
 
-def region_name(region):
-    """Region.__str__: its name in the page's language, else in the other."""
-    return localized(region, "name")
+def region_names(regions):
+    """Region.__str__ of each: its name in the page's language, else in the other."""
+    first, second = (f"name_{code}" for code in language_order())
+    return [getattr(region, first) or getattr(region, second) for region in regions]
+
+
+def years(editions):
+    return [f"CES {edition.year}" for edition in editions]  # Edition.__str__
+
+
+def titles(sources):
+    return [source.title for source in sources]  # Source.__str__
 
 
 def year_filter(field_name="edition", **kwargs):
@@ -124,7 +133,7 @@ def year_filter(field_name="edition", **kwargs):
         field_name=field_name,
         to_field_name="year",
         queryset=Edition.objects.order_by("-year"),
-        label_of=lambda edition: f"CES {edition.year}",  # Edition.__str__
+        labels=years,
         empty_label=_("All years"),
         **kwargs,
     )
@@ -137,7 +146,7 @@ def city_filter(field_name="region", **kwargs):
         field_name=field_name,
         to_field_name="slug",
         queryset=Region.objects.at_ces(),
-        label_of=region_name,
+        labels=region_names,
         label=_("City"),
         empty_label=_("All"),
         **kwargs,
@@ -150,7 +159,7 @@ def source_filter(**kwargs):
         field_name="source",
         to_field_name="key",
         queryset=Source.objects.order_by("key"),
-        label_of=lambda source: source.title,  # Source.__str__
+        labels=titles,
         label=_("Source"),
         empty_label=_("All"),
         **kwargs,
@@ -164,7 +173,7 @@ def home_region_filter(field_name="company__region", **kwargs):
         field_name=field_name,
         to_field_name="slug",
         queryset=Region.objects.all(),
-        label_of=region_name,
+        labels=region_names,
         label=_("Home region"),
         empty_label=_("All"),
         help_text=_("Where the company is based."),
