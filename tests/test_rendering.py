@@ -468,3 +468,19 @@ def values_of(filterset, name):
     field = filterset().form.fields[name]
     first = field.queryset.last()
     return [str(getattr(first, field.to_field_name)), "no-such-thing"]
+
+
+def test_each_table_has_columns_of_its_own():
+    """A table's columns are copied from its class cheaply (`tables.Columns`): what one table
+    sets on a column (the city's order in its language) is not another's, nor the class's."""
+    with translation.override("en"):
+        english = tables.ResultsTable([])
+    with translation.override("ko"):
+        korean = tables.ResultsTable([])
+    assert list(english.columns["city"].column.order_by) == ["city_en", "city_ko"]
+    assert list(korean.columns["city"].column.order_by) == ["city_ko", "city_en"]
+    assert tables.ResultsTable.base_columns["city"].order_by is None
+    english.columns["value"].column.attrs["td"]["class"] = "changed"
+    number = {"td": {"class": "num"}, "th": {"class": "num"}}
+    assert korean.columns["value"].column.attrs == number
+    assert tables.ResultsTable.base_columns["value"].attrs == tables.NUMBER == number
