@@ -193,9 +193,10 @@ class RowsByKey(TableQuerysetData):
 
     YEAR = "edition__year"
 
-    def __init__(self, data, year_alias=YEAR):
+    def __init__(self, data, year_alias=YEAR, fields=()):
         super().__init__(data)
         self.year_alias = year_alias  # the year's name in the rows, where it is not YEAR
+        self.fields = fields  # what a page's rows are read with (`DataTable.page_fields`)
 
     @property
     def by_key(self):
@@ -266,7 +267,11 @@ class RowsByKey(TableQuerysetData):
 
     def read_by_key(self, keys):
         """The rows with these keys, read in full, in the order of the keys."""
-        by_key = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
+        rows = self.data.order_by().filter(pk__in=keys)
+        if self.fields:
+            related = {field.rpartition("__")[0] for field in self.fields} - {""}
+            rows = rows.select_related(None).select_related(*related).only(*self.fields)
+        by_key = {row.pk: row for row in rows}
         return [by_key[pk] for pk in keys]
 
 
@@ -359,10 +364,15 @@ class DataTable(tables.Table):
     year_alias = RowsByKey.YEAR
 
     rows_class = RowsByKey
+    #: The fields a page's rows are read with, where not every field of every related row
+    #: (`QuerySet.only()`, the related rows they name): what the visible columns show and
+    #: link to. A field left out would be read again for each row, so tests/test_rendering.py
+    #: checks that a page reads the same queries and shows the same with and without them.
+    page_fields = ()
 
     def __init__(self, data=None, *args, **kwargs):
         if self.rows_by_key and TableQuerysetData.validate(data):
-            data = self.rows_class(data, self.year_alias)
+            data = self.rows_class(data, self.year_alias, self.page_fields)
         super().__init__(data, *args, **kwargs)
 
     class Meta:
@@ -383,6 +393,21 @@ class DataTable(tables.Table):
         if self.prepare_records:
             self.page.object_list = list(self.page.object_list)  # bound rows, read once
             self.prepare_records([row.record for row in self.page.object_list])
+
+
+def bilingual_fields(*prefixes):
+    """The Korean and English fields of bilingual names: ("region__name_ko", ...)."""
+    return tuple(f"{prefix}_{code}" for prefix in prefixes for code in ("ko", "en"))
+
+
+#: What a row's company column shows and links to, and its pavilion's city and pavilion.
+COMPANY_FIELDS = ("company__slug", *bilingual_fields("company__name"))
+PAVILION_FIELDS = (
+    "pavilion__slug",
+    "pavilion__edition__year",
+    "pavilion__region__slug",
+    *bilingual_fields("pavilion__name", "pavilion__region__name"),
+)
 
 
 class PavilionTable(DataTable):
@@ -543,6 +568,20 @@ class AgreementTable(DataTable):
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
+    page_fields = (
+        "edition__year",
+        "region__slug",
+        "pavilion__slug",
+        "pavilion__edition__year",
+        *COMPANY_FIELDS,
+        *bilingual_fields("region__name", "signers", "partner", "subject", "pavilion__name"),
+        "kind",
+        "status",
+        "partner_country",
+        "partner_count",
+        "signed_on",
+    )
+
     export_units = _(
         "One row per signing. 'Partners' is the number of partners one signing covers. 'Signed "
         "by' is the company on record that signed; 'Signed by others' names the signers where "
@@ -684,6 +723,14 @@ class ExhibitTable(DataTable):
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
+    page_fields = (
+        "edition__year",
+        *PAVILION_FIELDS,
+        *COMPANY_FIELDS,
+        "company__region__slug",
+        *bilingual_fields("company__region__name", "company__sector", "showed"),
+    )
+
     export_units = _(
         "One row per company and CES. An empty pavilion means the source does not say where "
         "the company exhibited."
@@ -740,6 +787,16 @@ class ContractTable(DataTable):
     subject_ko, subject_en = bilingual_columns("subject", _("Subject"))
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
+    page_fields = (
+        "edition__year",
+        *PAVILION_FIELDS,
+        *COMPANY_FIELDS,
+        *bilingual_fields("counterparty", "subject"),
+        "amount",
+        "currency",
+        "approximate",
+    )
 
     export_units = _(
         "Amount is in the currency of the Currency column (USD: US dollars, KRW: Korean won), "
@@ -802,6 +859,15 @@ class AwardTable(DataTable):
     categories_ko, categories_en = bilingual_columns("categories", _("Categories"))
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
+    page_fields = (
+        "edition__year",
+        *COMPANY_FIELDS,
+        "company__region__slug",
+        *bilingual_fields("company__region__name", "company__sector", "categories"),
+        "category_count",
+        "streak_reported",
+    )
 
     export_units = _(
         "One row per company and year. 'Categories won' and 'Years in a row' are as the source "
