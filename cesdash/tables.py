@@ -676,6 +676,9 @@ class CompanyTable(DataTable):
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
+    page_fields = ("slug", "region__slug", *bilingual_fields("name", "region__name", "sector"))
+    page_fields += bilingual_fields("programme")
+
     export_units = _(
         "Counts are of the itemised records the sources name, which are often fewer than the "
         "totals the sources report. Contract value is the sum of the company's recorded "
@@ -957,6 +960,8 @@ class ParticipationTable(DataTable):
     company_ko, company_en = bilingual_columns("name", _("Company"))
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
+    page_fields = ("slug", "region__slug", *bilingual_fields("name", "region__name"))
 
     export_units = _(
         "One row per company, one column per CES year. A cell lists what the sources record "

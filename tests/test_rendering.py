@@ -497,6 +497,8 @@ def test_each_table_has_columns_of_its_own():
         (tables.ContractTable, "/contracts/"),
         (tables.AgreementTable, "/agreements/"),
         (tables.AwardTable, "/awards/"),
+        (tables.CompanyTable, "/companies/"),
+        (tables.ParticipationTable, "/participation/"),
     ],
 )
 def test_a_page_read_with_its_page_fields_is_the_page_read_in_full(
