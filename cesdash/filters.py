@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
@@ -23,6 +24,7 @@ from companies.models import (
     Exhibit,
     InnovationAward,
 )
+from delegations.bilingual import language_order
 from delegations.models import (
     HEADLINE_METRICS,
     Currency,
@@ -44,8 +46,9 @@ class ListedChoices(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
-        for obj in self.field.listed():
-            yield self.choice(obj)
+        key, rows = self.field.key_name(), self.field.listed()
+        for row, label in zip(rows, self.field.labels(rows), strict=True):
+            yield (ModelChoiceIteratorValue(getattr(row, key), row), label)
 
     def __len__(self):
         extra = (self.field.empty_label is not None) + (self.field.null_label is not None)
@@ -58,13 +61,32 @@ class ListedChoices(ModelChoiceIterator):
 class ListedChoiceField(ModelChoiceField):
     """A choice of CES, city or source read once a request: the same rows check the value
     given and list the options (Django's field reads the database for each), one query less
-    a filter in use on every table page."""
+    a filter in use on every table page.
+
+    The rows are read as tuples of the model's fields, not as model instances (a city filter
+    lists 250 cities on every table page), labelled by `labels(rows)`, which gives what the
+    model's `__str__` gives for each; the value chosen is made a model instance, as the
+    queryset would read it, for the filter and the description of an export."""
 
     iterator = ListedChoices
 
+    def __init__(self, *args, labels, **kwargs):
+        self.labels = labels
+        super().__init__(*args, **kwargs)
+
+    def field_names(self):
+        return [field.attname for field in self.queryset.model._meta.concrete_fields]
+
+    def key_name(self):
+        """The row's attribute an option's value is (`to_field_name`, else the key)."""
+        if self.to_field_name:
+            return self.queryset.model._meta.get_field(self.to_field_name).attname
+        return self.queryset.model._meta.pk.attname
+
     def listed(self):
         if getattr(self, "_listed_from", None) is not self.queryset:
-            self._listed_from, self._listed = self.queryset, list(self.queryset)
+            rows = self.queryset.values_list(*self.field_names(), named=True)
+            self._listed_from, self._listed = self.queryset, list(rows)
         return self._listed
 
     def to_python(self, value):
@@ -72,10 +94,15 @@ class ListedChoiceField(ModelChoiceField):
             return None
         if self.null_label is not None and value == self.null_value:
             return value
-        key = self.to_field_name or "pk"
-        for obj in self.listed():
-            if str(getattr(obj, key)) == str(value):
-                return obj
+        key = self.key_name()
+        for row in self.listed():
+            if str(getattr(row, key)) == str(value):
+                return self.queryset.model.from_db(
+                    self.queryset.db,
+                    self.field_names(),
+                    tuple(row),
+                    fetch_mode=self.queryset._fetch_mode,
+                )
         raise ValidationError(
             self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
         )
@@ -85,6 +112,20 @@ class ListedChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ListedChoiceField
 
 
+def region_names(regions):
+    """Region.__str__ of each: its name in the page's language, else in the other."""
+    first, second = (f"name_{code}" for code in language_order())
+    return [getattr(region, first) or getattr(region, second) for region in regions]
+
+
+def years(editions):
+    return [f"CES {edition.year}" for edition in editions]  # Edition.__str__
+
+
+def titles(sources):
+    return [source.title for source in sources]  # Source.__str__
+
+
 def year_filter(field_name="edition", **kwargs):
     """`?year=2024`: one CES edition, by its year."""
     kwargs.setdefault("label", _("Year"))
@@ -92,6 +133,7 @@ def year_filter(field_name="edition", **kwargs):
         field_name=field_name,
         to_field_name="year",
         queryset=Edition.objects.order_by("-year"),
+        labels=years,
         empty_label=_("All years"),
         **kwargs,
     )
@@ -104,6 +146,7 @@ def city_filter(field_name="region", **kwargs):
         field_name=field_name,
         to_field_name="slug",
         queryset=Region.objects.at_ces(),
+        labels=region_names,
         label=_("City"),
         empty_label=_("All"),
         **kwargs,
@@ -116,6 +159,7 @@ def source_filter(**kwargs):
         field_name="source",
         to_field_name="key",
         queryset=Source.objects.order_by("key"),
+        labels=titles,
         label=_("Source"),
         empty_label=_("All"),
         **kwargs,
@@ -129,6 +173,7 @@ def home_region_filter(field_name="company__region", **kwargs):
         field_name=field_name,
         to_field_name="slug",
         queryset=Region.objects.all(),
+        labels=region_names,
         label=_("Home region"),
         empty_label=_("All"),
         help_text=_("Where the company is based."),

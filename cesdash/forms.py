@@ -7,8 +7,9 @@ fifth of a table page's time. The markup is exactly that of Django's templates
 """
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from cesdash.escaping import escaped
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
@@ -20,22 +21,22 @@ def attrs_html(attrs):
     for name, value in attrs.items():
         if value is False:
             continue
-        parts.append(f" {conditional_escape(name)}")
+        parts.append(f" {escaped(name)}")
         if value is not True:
-            parts.append(f'="{conditional_escape(str(value))}"')
+            parts.append(f'="{escaped(str(value))}"')
     return "".join(parts)
 
 
 def select_html(widget):
-    name = conditional_escape(widget["name"])
+    name = escaped(widget["name"])
     lines = [f'<select name="{name}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            lines.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            lines.append(f'\n  <optgroup label="{escaped(group_name)}">')
         for option in options:
             lines.append(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{attrs_html(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                f'\n  <option value="{escaped(str(option["value"]))}"'
+                f"{attrs_html(option['attrs'])}>{escaped(option['label'])}</option>\n"
             )
         if group_name:
             lines.append("\n  </optgroup>")

@@ -6,6 +6,9 @@ the raw values that exports write, while the page shows them formatted. The rows
 documented read each (`CompanyRows.objects.for_companies_table()`, ...), passed in by the view.
 """
 
+import copy
+from collections import OrderedDict
+
 import django_tables2 as tables
 from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -206,7 +209,7 @@ class RowsByKey(TableQuerysetData):
 
     YEAR = "edition__year"
 
-    def __init__(self, data, year_alias=YEAR, groups=None):
+    def __init__(self, data, year_alias=YEAR, groups=None, fields=()):
         super().__init__(data)
         self.year_alias = year_alias  # the year's name in the rows, where it is not YEAR
         # Where each row is a group: (CES id, groups) rows that add up to each CES's count,
@@ -215,6 +218,7 @@ class RowsByKey(TableQuerysetData):
         # Where the rows are every published record of a kind: its counts kept a CES at a
         # time (`RecordCount`), read rather than counted (`DataTable.no_filter_in_use`).
         self.stored = None
+        self.fields = fields  # what a page's rows are read with (`DataTable.page_fields`)
 
     @property
     def by_key(self):
@@ -299,7 +303,11 @@ class RowsByKey(TableQuerysetData):
 
     def read_by_key(self, keys):
         """The rows with these keys, read in full, in the order of the keys."""
-        by_key = {row.pk: row for row in self.data.order_by().filter(pk__in=keys)}
+        rows = self.data.order_by().filter(pk__in=keys)
+        if self.fields:
+            related = {field.rpartition("__")[0] for field in self.fields} - {""}
+            rows = rows.select_related(None).select_related(*related).only(*self.fields)
+        by_key = {row.pk: row for row in rows}
         return [by_key[pk] for pk in keys]
 
 
@@ -376,8 +384,28 @@ class ParticipationRows(RowsByKey):
         return self.read_by_key(keys)
 
 
+class Columns(OrderedDict):
+    """A table class's columns, which django-tables2 deep-copies for every table it makes
+    (a thousand objects for a table of 25 columns: a few milliseconds of every table page).
+    A table changes its columns' attributes (`order_by`, `accessor`) but not the objects they
+    hold, so a copy of each column with its own `attrs` is enough."""
+
+    def __deepcopy__(self, memo):
+        return OrderedDict((name, copied(column, memo)) for name, column in self.items())
+
+
+def copied(column, memo):
+    column = copy.copy(column)
+    column.attrs = copy.deepcopy(column.attrs, memo)
+    return column
+
+
 class DataTable(tables.Table):
     """Base of the analysts' tables: what an export says about itself besides its rows."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.base_columns = Columns(cls.base_columns)
 
     #: What the numbers are counted or measured in, for the export's description.
     export_units = ""
@@ -387,10 +415,17 @@ class DataTable(tables.Table):
     year_alias = RowsByKey.YEAR
 
     rows_class = RowsByKey
+    #: The fields a page's rows are read with, where not every field of every related row
+    #: (`QuerySet.only()`, the related rows they name): what the visible columns show and
+    #: link to. A field left out would be read again for each row, so tests/test_rendering.py
+    #: checks that a page reads the same queries and shows the same with and without them.
+    page_fields = ()
 
     def __init__(self, data=None, *args, **kwargs):
         if self.rows_by_key and TableQuerysetData.validate(data):
-            data = self.rows_class(data, self.year_alias, self.groups_per_ces())
+            data = self.rows_class(
+                data, self.year_alias, groups=self.groups_per_ces(), fields=self.page_fields
+            )
         super().__init__(data, *args, **kwargs)
 
     #: The kind of record a row is (`cesdash.models.COUNTED_RECORDS`), where each is one.
@@ -428,6 +463,21 @@ class DataTable(tables.Table):
         if self.prepare_records:
             self.page.object_list = list(self.page.object_list)  # bound rows, read once
             self.prepare_records([row.record for row in self.page.object_list])
+
+
+def bilingual_fields(*prefixes):
+    """The Korean and English fields of bilingual names: ("region__name_ko", ...)."""
+    return tuple(f"{prefix}_{code}" for prefix in prefixes for code in ("ko", "en"))
+
+
+#: What a row's company column shows and links to, and its pavilion's city and pavilion.
+COMPANY_FIELDS = ("company__slug", *bilingual_fields("company__name"))
+PAVILION_FIELDS = (
+    "pavilion__slug",
+    "pavilion__edition__year",
+    "pavilion__region__slug",
+    *bilingual_fields("pavilion__name", "pavilion__region__name"),
+)
 
 
 class PavilionTable(DataTable):
@@ -593,6 +643,20 @@ class AgreementTable(DataTable):
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
+    page_fields = (
+        "edition__year",
+        "region__slug",
+        "pavilion__slug",
+        "pavilion__edition__year",
+        *COMPANY_FIELDS,
+        *bilingual_fields("region__name", "signers", "partner", "subject", "pavilion__name"),
+        "kind",
+        "status",
+        "partner_country",
+        "partner_count",
+        "signed_on",
+    )
+
     export_units = _(
         "One row per signing. 'Partners' is the number of partners one signing covers. 'Signed "
         "by' is the company on record that signed; 'Signed by others' names the signers where "
@@ -687,6 +751,9 @@ class CompanyTable(DataTable):
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
+    page_fields = ("slug", "region__slug", *bilingual_fields("name", "region__name", "sector"))
+    page_fields += bilingual_fields("programme")
+
     export_units = _(
         "Counts are of the itemised records the sources name, which are often fewer than the "
         "totals the sources report. Contract value is the sum of the company's recorded "
@@ -734,6 +801,14 @@ class ExhibitTable(DataTable):
     showed_ko, showed_en = bilingual_columns("showed", _("What it showed"))
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
+    page_fields = (
+        "edition__year",
+        *PAVILION_FIELDS,
+        *COMPANY_FIELDS,
+        "company__region__slug",
+        *bilingual_fields("company__region__name", "company__sector", "showed"),
+    )
 
     export_units = _(
         "One row per company and CES. An empty pavilion means the source does not say where "
@@ -792,6 +867,16 @@ class ContractTable(DataTable):
     subject_ko, subject_en = bilingual_columns("subject", _("Subject"))
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
+    page_fields = (
+        "edition__year",
+        *PAVILION_FIELDS,
+        *COMPANY_FIELDS,
+        *bilingual_fields("counterparty", "subject"),
+        "amount",
+        "currency",
+        "approximate",
+    )
 
     export_units = _(
         "Amount is in the currency of the Currency column (USD: US dollars, KRW: Korean won), "
@@ -856,6 +941,15 @@ class AwardTable(DataTable):
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
 
+    page_fields = (
+        "edition__year",
+        *COMPANY_FIELDS,
+        "company__region__slug",
+        *bilingual_fields("company__region__name", "company__sector", "categories"),
+        "category_count",
+        "streak_reported",
+    )
+
     export_units = _(
         "One row per company and year. 'Categories won' and 'Years in a row' are as the source "
         "reports them; an empty cell means that the source does not say."
@@ -895,22 +989,26 @@ class YearColumn(tables.Column):
             (*(f"-{kind}_{year}" for kind in YEAR_KINDS), "name_ko"),
         )
         super().__init__(accessor=f"exhibits_{year}", **kwargs)
+        self.fields = tuple(f"{kind}_{year}" for kind in RECORD_KINDS)
 
     def describe(self, record):
+        exhibits, awards, contracts, agreements = (getattr(record, name) for name in self.fields)
+        if not (exhibits or awards or contracts or agreements):
+            return ""  # most companies at most CES: no translations to look up
         parts = []
-        if getattr(record, f"exhibits_{self.year}"):
+        if exhibits:
             parts.append(str(_("exhibited")))
-        if awards := getattr(record, f"awards_{self.year}"):
+        if awards:
             parts.append(
                 ngettext("Innovation Award", "%(count)d Innovation Awards", awards)
                 % {"count": awards}
             )
-        if contracts := getattr(record, f"contracts_{self.year}"):
+        if contracts:
             parts.append(
                 ngettext("%(count)d contract", "%(count)d contracts", contracts)
                 % {"count": contracts}
             )
-        if agreements := getattr(record, f"agreements_{self.year}"):
+        if agreements:
             parts.append(
                 ngettext("%(count)d agreement", "%(count)d agreements", agreements)
                 % {"count": agreements}
@@ -940,6 +1038,8 @@ class ParticipationTable(DataTable):
     company_ko, company_en = bilingual_columns("name", _("Company"))
 
     source = tables.Column(accessor="source__key", verbose_name=_("Source"), visible=False)
+
+    page_fields = ("slug", "region__slug", *bilingual_fields("name", "region__name"))
 
     export_units = _(
         "One row per company, one column per CES year. A cell lists what the sources record "

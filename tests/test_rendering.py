@@ -2,18 +2,30 @@
 (cesdash/templatetags/table_rows.py, cesdash/forms.py): the markup must be exactly what
 django-tables2's and Django's own templates write."""
 
+import datetime
 import re
+from decimal import Decimal
 
 import django_tables2
 import pytest
 from django import forms
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.forms.models import model_to_dict
 from django.forms.renderers import DjangoTemplates
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from cesdash import tables
+from cesdash.escaping import escaped, in_context
+from cesdash.filters import ListedChoiceFilter, TableFilterSet
 from cesdash.formatting import group
 from cesdash.forms import FormRenderer
 from cesdash.templatetags.table_rows import Cell
@@ -224,6 +236,29 @@ class EveryKindOfCell(django_tables2.Table):
     catch_all = django_tables2.Column(accessor="amount")
     not_given = django_tables2.Column(accessor="key")
     empty = django_tables2.Column(accessor="counterparty_en", empty_values=("",), default="-")
+    date = django_tables2.DateColumn(accessor="edition__starts_on", short=False)
+    short_date = django_tables2.DateColumn(accessor="edition__ends_on")
+    no_date = django_tables2.DateColumn(accessor="pavilion__edition__starts_on", default="?")
+    formatted = django_tables2.DateColumn(accessor="edition__starts_on", format="Y/m/d")
+    template = django_tables2.TemplateColumn(
+        "{{ record.key }}<b>{{ value }}</b>{{ row_counter }}{{ default }}", accessor="amount"
+    )
+    templated = django_tables2.TemplateColumn("written", accessor="key")  # a render_ of its own
+    choice_linked = django_tables2.Column(
+        accessor="currency", linkify=lambda record: f"/?currency={record.currency}&x=<y>"
+    )
+    link_of_all = django_tables2.Column(
+        accessor="key",
+        linkify=lambda **cell: f"/{cell['table'].prefix}{cell['bound_row'].record.pk}/",
+    )
+    link_not_given = django_tables2.Column(accessor="key", linkify=lambda something_else: "/")
+    no_link = django_tables2.Column(accessor="key", linkify=lambda record: None)
+    link_with_attrs = django_tables2.Column(
+        accessor="key",
+        linkify=lambda record: f"/c/{record.pk}/",
+        attrs={"a": {"class": "out", "title": lambda record: record.key}},
+    )
+    related_linked = django_tables2.Column(accessor="company", linkify=True)  # its page
 
     class Meta:
         model = Contract
@@ -238,20 +273,65 @@ class EveryKindOfCell(django_tables2.Table):
     def render_not_given(self, value, something_else):
         return "never called"
 
+    def render_templated(self, value):
+        return f"{value}!"
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["ko", "en"])
-def test_cells_are_what_django_tables2_gives(language):
+@pytest.mark.parametrize("own_label", [False, True])
+def test_cells_are_what_django_tables2_gives(monkeypatch, language, own_label):
+    """With `own_label`, the model writes its own label of a choice (get_<field>_display)."""
     call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    if own_label:
+        monkeypatch.setattr(
+            Contract, "get_currency_display", lambda self: f"{self.currency} of {self.key}"
+        )
     records = list(Contract.objects.select_related("company__region", "pavilion"))
     records[0].pavilion = Pavilion.objects.first()  # one through a relation, the others not
     assert len(records) > 1 and records[1].pavilion is None
+    records[1].edition.starts_on = None  # a date not known
     table = EveryKindOfCell(records)
     with translation.override(language):
+        table.context = Context({"default": "no"})  # as render_table gives TemplateColumn
         cells = [(Cell(table, column), column.name) for column in table.columns]
+        shown = {}
         for row in table.rows:
             for cell, name in cells:
                 assert cell(row) == row.get_cell(name), name
+                shown.setdefault(name, []).append(str(row.get_cell(name)))
+    # The paths taken: each kind of cell, as django-tables2 writes it.
+    assert "?" in shown["no_date"]
+    assert "—" in shown["date"] and len(set(shown["date"])) > 1  # the table's default
+    assert any('<a class="out" title="' in cell for cell in shown["link_with_attrs"])
+    assert any(cell.startswith('<a href="/companies/') for cell in shown["related_linked"])
+    assert any(" of " in cell for cell in shown["choices"]) == own_label
+    assert any("<b>" in cell for cell in shown["template"])
+
+
+VALUES = [
+    "plain",
+    "<b>&\"'</b>",
+    mark_safe("<b>safe</b>"),
+    gettext_lazy("Year"),
+    1234567,
+    12.5,
+    Decimal("1234.50"),
+    datetime.date(2024, 1, 9),
+    None,
+    True,
+]
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_text_is_escaped_as_the_template_engine_escapes_it(language, autoescape):
+    context = Context(autoescape=autoescape)
+    with translation.override(language):
+        for value in VALUES:
+            assert in_context(value, context) == render_value_in_context(value, context), value
+            assert escaped(value) == conditional_escape(value), value
+    assert escaped("<a&b>") == "&lt;a&amp;b&gt;"
 
 
 @pytest.fixture
@@ -333,3 +413,111 @@ def test_paging_through_a_tie_shows_every_row_once_in_the_order_of_its_key(
     if sort == "-year":
         expected = [e.company.slug for e in reversed(list(by_year))]
     assert shown[:9] == expected
+
+
+def listed_fields():
+    """(filter set, name) of every choice of CES, city or source the tables' filters offer."""
+    for filterset in subclasses(TableFilterSet):
+        for name, filter_ in filterset.base_filters.items():
+            if isinstance(filter_, ListedChoiceFilter):
+                yield filterset, name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_listed_choices_are_the_options_and_values_of_djangos_model_choice(
+    language, world, make_region
+):
+    make_region("nowhere", "", 'Nowhere <& "Co">')  # no Korean name: the English one stands in
+    checked = set()
+    with translation.override(language):
+        for filterset, name in listed_fields():
+            for data in [{}, *({name: value} for value in values_of(filterset, name))]:
+                ours = filterset(data or None).form
+                field = ours.fields[name]
+                stock = forms.ModelChoiceField(
+                    queryset=field.queryset,
+                    to_field_name=field.to_field_name,
+                    empty_label=field.empty_label,
+                    help_text=field.help_text,
+                    required=False,
+                )
+                stock_form = forms.Form(data or None, renderer=DjangoTemplates())
+                stock_form.fields[name] = stock
+                assert str(ours[name]) == str(stock_form[name]), (filterset, name, data)
+                assert ours.is_valid() == stock_form.is_valid()
+                if data and ours.is_valid():
+                    chosen, expected = ours.cleaned_data[name], stock_form.cleaned_data[name]
+                    assert (type(chosen), chosen.pk, str(chosen)) == (
+                        type(expected),
+                        expected.pk,
+                        str(expected),
+                    )
+                    assert model_to_dict(chosen) == model_to_dict(expected)
+                    assert not chosen._state.adding and chosen._state.db == expected._state.db
+                checked.add(name)
+    assert checked == {"year", "source", "city", "region"}
+
+
+def values_of(filterset, name):
+    """A value of each listed option's kind, and one that is none of them."""
+    field = filterset().form.fields[name]
+    first = field.queryset.last()
+    return [str(getattr(first, field.to_field_name)), "no-such-thing"]
+
+
+def test_each_table_has_columns_of_its_own():
+    """A table's columns are copied from its class cheaply (`tables.Columns`): what one table
+    sets on a column (the city's order in its language) is not another's, nor the class's."""
+    with translation.override("en"):
+        english = tables.ResultsTable([])
+    with translation.override("ko"):
+        korean = tables.ResultsTable([])
+    assert list(english.columns["city"].column.order_by) == ["city_en", "city_ko"]
+    assert list(korean.columns["city"].column.order_by) == ["city_ko", "city_en"]
+    assert tables.ResultsTable.base_columns["city"].order_by is None
+    english.columns["value"].column.attrs["td"]["class"] = "changed"
+    number = {"td": {"class": "num"}, "th": {"class": "num"}}
+    assert korean.columns["value"].column.attrs == number
+    assert tables.ResultsTable.base_columns["value"].attrs == tables.NUMBER == number
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize(
+    "table, url",
+    [
+        (tables.ExhibitTable, "/exhibits/"),
+        (tables.ContractTable, "/contracts/"),
+        (tables.AgreementTable, "/agreements/"),
+        (tables.AwardTable, "/awards/"),
+        (tables.CompanyTable, "/companies/"),
+        (tables.ParticipationTable, "/participation/"),
+    ],
+)
+def test_a_page_read_with_its_page_fields_is_the_page_read_in_full(
+    client, monkeypatch, language, table, url
+):
+    """The page's rows read with only the fields it shows (`page_fields`) give the same page
+    with the same queries: no field it shows is left to be read again row by row."""
+    call_command("loaddata", "fixtures/ces_articles.json", verbosity=0)
+    contract = Contract.objects.first()
+    for key, pavilion in [("no-pavilion", None), ("another", Pavilion.objects.last())]:
+        Contract.objects.create(
+            key=key, company=contract.company, edition=contract.edition, pavilion=pavilion,
+            counterparty_en="Them", amount=None, source=contract.source,
+        )  # fmt: skip
+
+    def page():
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{url}?per_page=100", HTTP_ACCEPT_LANGUAGE=language)
+        return response.content.decode(), len(queries)
+
+    page()  # the company summaries brought up to date
+    with monkeypatch.context() as patch:
+        patch.setattr(table, "page_fields", ())
+        full = page()
+    assert table.page_fields
+    assert page() == full
+    assert full[0].count("<tr") > 3
