@@ -50,6 +50,33 @@ def scope_parts(row, counts_only=False):
     )
 
 
+# The columns of a `city_totals()` row that `Results.build` reads, in this order: the fields of
+# a `Total` (as `Total.from_row` reads them), then each kind of pavilion's count and value.
+TOTAL_COLUMNS = (
+    "region",
+    "metric",
+    "year",
+    "value",
+    "currency",
+    "usd",
+    "approximate",
+    "preview",
+    "mixed_kinds",
+    "converted_value",
+    "conversion_currency",
+    "source_key",
+    "first_figure",
+    "figures",
+    *(column for _kind, count, value in KIND_COLUMNS for column in (count, value)),
+)
+SOURCE_KEY = TOTAL_COLUMNS.index("source_key")
+# (kind, index of its count, index of its value) in a row of `TOTAL_COLUMNS`.
+KIND_INDEXES = tuple(
+    (kind, TOTAL_COLUMNS.index(count), TOTAL_COLUMNS.index(value))
+    for kind, count, value in KIND_COLUMNS
+)
+
+
 @dataclass(frozen=True)
 class Total:
     """A city's figure at one CES, with where it comes from and what it covers.
@@ -238,25 +265,52 @@ class Results:
     recorded: dict = field(default_factory=dict)  # (city id, year, metric) -> count
 
     @classmethod
-    def build(cls, total_rows, recorded_rows):
-        """From `city_totals()` rows and (city id, year, metric, count) tuples.
+    def build(cls, city_totals, recorded_rows):
+        """From a `city_totals()` queryset and (city id, year, metric, count) tuples.
 
         Each total gets the same figure at the last earlier CES that reported it (`previous`),
         never a year that reported nothing, which would be a fake change from 0; and at the
         last earlier CES whose total has the same scope (`like`: the whole delegation, or the
         same kinds of pavilion), the only one a change may be computed against.
+
+        The rows are read as tuples (`TOTAL_COLUMNS`), in the order the earlier totals are
+        found in: a page reads hundreds of them, and a dict and a sort a row took a good part
+        of its time.
         """
-        total_rows = list(total_rows)
+        rows = list(city_totals.values_list(*TOTAL_COLUMNS).order_by("region", "metric", "year"))
         from cesdash.caching import sources_by_key  # which reads DataVersion, a model
 
-        sources = sources_by_key({row["source_key"] for row in total_rows})
+        sources = sources_by_key({row[SOURCE_KEY] for row in rows})
         totals, previous, like = {}, {}, {}
-        for row in sorted(total_rows, key=lambda r: (r["region"], r["metric"], r["year"])):
-            figure = (row["region"], row["metric"])
-            scope = (*figure, scope_parts(row, counts_only=True))
-            total = Total.from_row(row, sources, previous.get(figure), like.get(scope))
-            totals[row["region"], row["year"], row["metric"]] = total
-            previous[figure] = like[scope] = total.as_earlier
+        for row in rows:
+            region, metric, year = row[0], row[1], row[2]
+            parts = tuple(
+                (kind, row[count], row[value]) for kind, count, value in KIND_INDEXES if row[count]
+            )
+            figure = (region, metric)
+            scope = (region, metric, tuple((kind, count) for kind, count, _value in parts))
+            value, currency, usd, approximate = row[3], row[4] or "", row[5], bool(row[6])
+            totals[region, year, metric] = Total(
+                metric,
+                year,
+                value,
+                currency,
+                usd,
+                approximate,
+                bool(row[7]),
+                bool(row[8]),
+                row[9],
+                row[10] or "",
+                sources.get(row[SOURCE_KEY]),
+                row[12] if row[13] == 1 else None,
+                parts,
+                previous.get(figure),
+                like.get(scope),
+            )
+            # What `Total.as_earlier` gives, without reading it back from the total.
+            previous[figure] = like[scope] = Total(
+                metric, year, value, currency, usd, approximate, parts=parts
+            )
         recorded = {(city, year, metric): n for city, year, metric, n in recorded_rows}
         return cls(totals, recorded)
 
