@@ -1,10 +1,11 @@
 """Reads that the home and city pages do their own, faster way must give what the general
-reads give: the companies exhibiting (`city_totals()`) and the companies a page may name
+reads give: the companies exhibiting (`city_totals()`), the years a city is on record at
+(`Region.objects.years_at_ces()`) and the companies a page may name
 (`Company.objects.public()`)."""
 
-from cesdash.models import companies_exhibiting, public_companies_of
+from cesdash.models import companies_exhibiting, public_companies_of, years_on_record
 from companies.models import Company, Contract, Exhibit, InnovationAward
-from delegations.models import Pavilion, ReportedFigure
+from delegations.models import Delegation, Pavilion, Region, ReportedFigure
 
 
 def test_companies_exhibiting_are_the_city_totals_values(
@@ -53,3 +54,27 @@ def test_a_citys_public_companies_are_those_public_names(daegu, make_region, mak
 
     assert set(public_companies_of(daegu)) == set(Company.objects.public().filter(region=daegu))
     assert set(public_companies_of(daegu)) == {shown, unrecorded, mixed}
+
+
+def test_the_years_cities_are_on_record_at_are_their_years_at_ces(
+    daegu, make_region, make_edition, make_source, make_pavilion, make_figure
+):
+    jeonbuk = make_region("jeonbuk", "전북", "Jeonbuk")
+    busan = make_region("busan", "부산", "Busan")
+    make_region("seoul", "서울", "Seoul")  # never at CES
+    source = make_source()
+    # Daegu by a delegation (2019), a pavilion (2020) and a figure of a pavilion (2024);
+    # Jeonbuk by a city-wide figure only; Busan by drafts only, which do not count.
+    Delegation.objects.create(edition=make_edition(2019), region=daegu, source=source)
+    make_pavilion(2020, daegu, "대구관", "Daegu Pavilion")
+    make_figure(make_pavilion(2024, daegu, "대구관", "Daegu", slug="d24"), "companies", 25)
+    ReportedFigure.objects.create(edition=make_edition(2022), region=jeonbuk,
+                                  metric="companies", value=9, source=source)  # fmt: skip
+    make_pavilion(2023, busan, "부산관", "Busan Pavilion", published=False)
+    Delegation.objects.create(edition=make_edition(2021), region=busan, source=source,
+                              published=False)  # fmt: skip
+
+    assert sorted(years_on_record()) == sorted(Region.objects.years_at_ces())
+    assert sorted(years_on_record()) == [
+        (daegu.pk, 2019), (daegu.pk, 2020), (daegu.pk, 2024), (jeonbuk.pk, 2022)
+    ]  # fmt: skip
