@@ -103,6 +103,9 @@ class Total:
     like: "Total | None" = None  # ... at the last earlier CES whose total has the same scope
     # Its markup by language, made once by the `total` template tag (`total_html`).
     rendered: dict = field(default_factory=dict, compare=False, repr=False)
+    # The link to its source by language, made once for every total of a page (`Results.build`
+    # gives its totals one dict): a page's hundreds of totals cite a handful of sources.
+    source_links: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row, sources, previous=None, like=None):
@@ -281,7 +284,7 @@ class Results:
         from cesdash.caching import sources_by_key  # which reads DataVersion, a model
 
         sources = sources_by_key({row[SOURCE_KEY] for row in rows})
-        totals, previous, like = {}, {}, {}
+        totals, previous, like, source_links = {}, {}, {}, {}
         for row in rows:
             region, metric, year = row[0], row[1], row[2]
             parts = tuple(
@@ -306,6 +309,7 @@ class Results:
                 parts,
                 previous.get(figure),
                 like.get(scope),
+                source_links=source_links,
             )
             # What `Total.as_earlier` gives, without reading it back from the total.
             previous[figure] = like[scope] = Total(

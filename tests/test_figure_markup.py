@@ -185,3 +185,24 @@ def test_a_charts_figure_script_is_what_json_script_wrote():
     django = Template('{{ figure|json_script:"trend-companies-data" }}')
     assert ours.render(context) == django.render(context)
     assert "\\u003C/script\\u003E" in ours.render(context)
+
+
+def test_totals_of_one_page_share_their_sources_links_and_keep_each_ones_markup():
+    """`Results.build` gives the totals of a page one `source_links`: each source's link is
+    made once a language, and every total still links to its own source and row."""
+    links = {}
+    first = Source(pk=1, key="maeil-2024", title="Daegu <CES>", language="ko")
+    second = Source(pk=2, key="yonhap-2024", title="Busan & more", language="ko")
+    shared = [
+        Total("companies", 2024, 25, "", None, False, source=first, figure_id=7,
+              source_links=links),
+        Total("companies", 2019, 20, "", None, False, source=first, source_links=links),
+        Total("mous", 2024, 3, "", None, False, source=second, figure_id=9, source_links=links),
+    ]  # fmt: skip
+    for language in ("ko", "en", "ko"):
+        with translation.override(language):
+            for total in shared:
+                total.rendered.clear()
+                assert total_html(total) == reference_total(total)
+    assert len(links) == 4  # two sources, two languages
+    assert 'href="/sources/yonhap-2024/?figure=9#figure-9"' in total_html(shared[2])

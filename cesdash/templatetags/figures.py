@@ -16,7 +16,6 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, format_money
-from cesdash.pages import figure_url
 from cesdash.totals import MARKS, figure_marks
 from delegations.bilingual import language_order, localized
 from delegations.models import page_url
@@ -180,19 +179,29 @@ def escape(text):
 def _total_html(total):
     # Strings joined and escaped here, rather than with format_html: the same markup in a
     # fraction of the time (tests/test_rendering.py checks the two agree).
-    href = total.source.get_absolute_url()
-    if total.figure_id:
-        href = figure_url(total.source, total.figure_id)
-    title = _("Source: %(title)s") % {"title": total.source.title}
+    href, title = source_link(total)
+    if total.figure_id:  # `figure_url`, its row of the source page
+        href += f"?figure={total.figure_id}#figure-{total.figure_id}"
     markup = (
-        f'<a class="figure-link{" approx" if total.approximate else ""}" href="{escape(href)}"'
-        f' title="{escape(title)}">{escape(total.display)}</a>{mark_tags(total.marks)}'
+        f'<a class="figure-link{" approx" if total.approximate else ""}" href="{href}"'
+        f' title="{title}">{escape(total.display)}</a>{mark_tags(total.marks)}'
     )
     if converted := total.converted_display:
         markup += f' <span class="converted">({escape(converted)})</span>'
     if total.is_sum:
         markup += f' <span class="scope-parts">= {escape(total.scope_display)}</span>'
     return SafeString(markup)
+
+
+def source_link(total):
+    """The address of the page of a total's source and the link's title, escaped, in the page's
+    language: made once a source for all the totals of a page (`Total.source_links`)."""
+    key = (total.source.pk, get_language())
+    link = total.source_links.get(key)
+    if link is None:
+        title = _("Source: %(title)s") % {"title": total.source.title}
+        link = total.source_links[key] = (escape(total.source.get_absolute_url()), escape(title))
+    return link
 
 
 def mark_tags(marks):
