@@ -6,6 +6,7 @@ can show it in its language, and puts the itemised records counted for the same 
 beside it.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -335,8 +336,18 @@ class Results:
 
     def last_before(self, city_id, year, metric):
         """The city's total of `metric` at the last CES before `year` that reported it."""
-        years = [y for c, y, m in self.totals if c == city_id and m == metric and y < year]
-        return self.get(city_id, max(years), metric) if years else None
+        years = self.years_reported.get((city_id, metric), ())
+        earlier = bisect_left(years, year)
+        return self.get(city_id, years[earlier - 1], metric) if earlier else None
+
+    @cached_property
+    def years_reported(self):
+        """{(city id, metric): the years it is reported, in order}: a page asks for the last
+        earlier total of each figure not reported at a CES, a dozen cities' worth."""
+        years = {}
+        for city, year, metric in sorted(self.totals):
+            years.setdefault((city, metric), []).append(year)
+        return years
 
     def years(self, city_id=None):
         """The years with any total or record (of one city, or of all)."""
