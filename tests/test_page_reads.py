@@ -3,7 +3,15 @@ reads give: the companies exhibiting (`city_totals()`), the years a city is on r
 (`Region.objects.years_at_ces()`) and the companies a page may name
 (`Company.objects.public()`)."""
 
-from cesdash.models import companies_exhibiting, public_companies_of, years_on_record
+from django.db.models import F
+
+from cesdash.models import (
+    PavilionResults,
+    biggest_pavilions,
+    companies_exhibiting,
+    public_companies_of,
+    years_on_record,
+)
 from companies.models import Company, Contract, Exhibit, InnovationAward
 from delegations.models import Delegation, Pavilion, Region, ReportedFigure
 
@@ -78,3 +86,28 @@ def test_the_years_cities_are_on_record_at_are_their_years_at_ces(
     assert sorted(years_on_record()) == [
         (daegu.pk, 2019), (daegu.pk, 2020), (daegu.pk, 2024), (jeonbuk.pk, 2022)
     ]  # fmt: skip
+
+
+def test_the_biggest_pavilions_are_the_first_of_the_pavilions_sorted(
+    make_region, make_pavilion, make_figure
+):
+    """The edition page's first pavilions, by companies exhibiting (unknown last, ties by
+    key): those of the full read sorted so, with drafts and draft figures left out."""
+    cities = [make_region(f"city-{n}", f"도시{n}", f"City {n}") for n in range(14)]
+    pavilions = [make_pavilion(2024, city, city.name_ko, city.name_en) for city in cities]
+    sizes = [5, 40, 5, None, 12, 40, 3, None, 8, 1, 2, 7, None, None]
+    for pavilion, companies in zip(pavilions, sizes, strict=True):
+        if companies is not None:
+            make_figure(pavilion, "companies", companies)
+        make_figure(pavilion, "consultations", 1000)  # another figure: not what they sort by
+    make_figure(pavilions[12], "companies", 99, published=False)  # a draft figure
+    draft = make_pavilion(2024, cities[13], "초안관", "Draft", slug="draft", published=False)
+    make_figure(draft, "companies", 500)
+    edition = pavilions[0].edition
+
+    every = PavilionResults.objects.for_pavilions_table(coverage=False).filter(edition=edition)
+    by_size = every.order_by(F("companies").desc(nulls_last=True), "pk")
+    first = [p.pk for p in by_size[:10]]
+    assert list(biggest_pavilions(edition).values_list("pk", flat=True)) == first
+    assert first[:4] == [pavilions[1].pk, pavilions[5].pk, pavilions[4].pk, pavilions[8].pk]
+    assert draft.pk not in first and pavilions[12].pk not in first[:9]
