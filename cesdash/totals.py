@@ -269,19 +269,20 @@ class Results:
     recorded: dict = field(default_factory=dict)  # (city id, year, metric) -> count
 
     @classmethod
-    def build(cls, city_totals, recorded_rows):
-        """From a `city_totals()` queryset and (city id, year, metric, count) tuples.
+    def build(cls, total_rows, recorded_rows):
+        """From `city_totals()` rows as tuples of `TOTAL_COLUMNS` in the order of their city,
+        figure and year (`cesdash.models.city_total_rows`), and (city id, year, metric,
+        count) tuples.
 
         Each total gets the same figure at the last earlier CES that reported it (`previous`),
         never a year that reported nothing, which would be a fake change from 0; and at the
         last earlier CES whose total has the same scope (`like`: the whole delegation, or the
         same kinds of pavilion), the only one a change may be computed against.
 
-        The rows are read as tuples (`TOTAL_COLUMNS`), in the order the earlier totals are
-        found in: a page reads hundreds of them, and a dict and a sort a row took a good part
-        of its time.
+        The rows are tuples, in the order the earlier totals are found in: a page reads
+        hundreds of them, and a dict and a sort a row took a good part of its time.
         """
-        rows = list(city_totals.values_list(*TOTAL_COLUMNS).order_by("region", "metric", "year"))
+        rows = list(total_rows)
         from cesdash.caching import sources_by_key  # which reads DataVersion, a model
 
         sources = sources_by_key({row[SOURCE_KEY] for row in rows})

@@ -8,10 +8,13 @@ from django.db.models import F
 from cesdash.models import (
     PavilionResults,
     biggest_pavilions,
+    city_total_rows,
     companies_exhibiting,
+    pavilions_table,
     public_companies_of,
     years_on_record,
 )
+from cesdash.totals import TOTAL_COLUMNS
 from companies.models import Company, Contract, Exhibit, InnovationAward
 from delegations.models import Delegation, Pavilion, Region, ReportedFigure
 
@@ -111,3 +114,20 @@ def test_the_biggest_pavilions_are_the_first_of_the_pavilions_sorted(
     assert list(biggest_pavilions(edition).values_list("pk", flat=True)) == first
     assert first[:4] == [pavilions[1].pk, pavilions[5].pk, pavilions[4].pk, pavilions[8].pk]
     assert draft.pk not in first and pavilions[12].pk not in first[:9]
+
+
+def test_the_reads_built_once_a_process_read_the_data_of_each_request(
+    daegu, make_pavilion, make_figure
+):
+    """`city_total_rows()` and `pavilions_table()` are built once; each read of a copy sees
+    the data as it is then, and the querysets themselves keep no rows."""
+    pavilion = make_pavilion(2024, daegu, "대구관", "Daegu Pavilion")
+    make_figure(pavilion, "companies", 25)
+    value = TOTAL_COLUMNS.index("value")
+    assert [row[value] for row in city_total_rows().filter(region=daegu)] == [25]
+    assert [p.companies for p in pavilions_table().filter(region=daegu)] == [25]
+    make_figure(pavilion, "consultations", 300)
+    ReportedFigure.objects.filter(metric="companies").update(value=30)
+    assert [row[value] for row in city_total_rows().filter(region=daegu)] == [30, 300]
+    assert [p.consultations for p in pavilions_table(coverage=False).filter(region=daegu)] == [300]
+    assert city_total_rows()._result_cache is None and pavilions_table()._result_cache is None
