@@ -6,6 +6,7 @@ can show it in its language, and puts the itemised records counted for the same 
 beside it.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -50,6 +51,33 @@ def scope_parts(row, counts_only=False):
     )
 
 
+# The columns of a `city_totals()` row that `Results.build` reads, in this order: the fields of
+# a `Total` (as `Total.from_row` reads them), then each kind of pavilion's count and value.
+TOTAL_COLUMNS = (
+    "region",
+    "metric",
+    "year",
+    "value",
+    "currency",
+    "usd",
+    "approximate",
+    "preview",
+    "mixed_kinds",
+    "converted_value",
+    "conversion_currency",
+    "source_key",
+    "first_figure",
+    "figures",
+    *(column for _kind, count, value in KIND_COLUMNS for column in (count, value)),
+)
+SOURCE_KEY = TOTAL_COLUMNS.index("source_key")
+# (kind, index of its count, index of its value) in a row of `TOTAL_COLUMNS`.
+KIND_INDEXES = tuple(
+    (kind, TOTAL_COLUMNS.index(count), TOTAL_COLUMNS.index(value))
+    for kind, count, value in KIND_COLUMNS
+)
+
+
 @dataclass(frozen=True)
 class Total:
     """A city's figure at one CES, with where it comes from and what it covers.
@@ -76,6 +104,9 @@ class Total:
     like: "Total | None" = None  # ... at the last earlier CES whose total has the same scope
     # Its markup by language, made once by the `total` template tag (`total_html`).
     rendered: dict = field(default_factory=dict, compare=False, repr=False)
+    # The link to its source by language, made once for every total of a page (`Results.build`
+    # gives its totals one dict): a page's hundreds of totals cite a handful of sources.
+    source_links: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row, sources, previous=None, like=None):
@@ -239,24 +270,53 @@ class Results:
 
     @classmethod
     def build(cls, total_rows, recorded_rows):
-        """From `city_totals()` rows and (city id, year, metric, count) tuples.
+        """From `city_totals()` rows as tuples of `TOTAL_COLUMNS` in the order of their city,
+        figure and year (`cesdash.models.city_total_rows`), and (city id, year, metric,
+        count) tuples.
 
         Each total gets the same figure at the last earlier CES that reported it (`previous`),
         never a year that reported nothing, which would be a fake change from 0; and at the
         last earlier CES whose total has the same scope (`like`: the whole delegation, or the
         same kinds of pavilion), the only one a change may be computed against.
+
+        The rows are tuples, in the order the earlier totals are found in: a page reads
+        hundreds of them, and a dict and a sort a row took a good part of its time.
         """
-        total_rows = list(total_rows)
+        rows = list(total_rows)
         from cesdash.caching import sources_by_key  # which reads DataVersion, a model
 
-        sources = sources_by_key({row["source_key"] for row in total_rows})
-        totals, previous, like = {}, {}, {}
-        for row in sorted(total_rows, key=lambda r: (r["region"], r["metric"], r["year"])):
-            figure = (row["region"], row["metric"])
-            scope = (*figure, scope_parts(row, counts_only=True))
-            total = Total.from_row(row, sources, previous.get(figure), like.get(scope))
-            totals[row["region"], row["year"], row["metric"]] = total
-            previous[figure] = like[scope] = total.as_earlier
+        sources = sources_by_key({row[SOURCE_KEY] for row in rows})
+        totals, previous, like, source_links = {}, {}, {}, {}
+        for row in rows:
+            region, metric, year = row[0], row[1], row[2]
+            parts = tuple(
+                (kind, row[count], row[value]) for kind, count, value in KIND_INDEXES if row[count]
+            )
+            figure = (region, metric)
+            scope = (region, metric, tuple((kind, count) for kind, count, _value in parts))
+            value, currency, usd, approximate = row[3], row[4] or "", row[5], bool(row[6])
+            totals[region, year, metric] = Total(
+                metric,
+                year,
+                value,
+                currency,
+                usd,
+                approximate,
+                bool(row[7]),
+                bool(row[8]),
+                row[9],
+                row[10] or "",
+                sources.get(row[SOURCE_KEY]),
+                row[12] if row[13] == 1 else None,
+                parts,
+                previous.get(figure),
+                like.get(scope),
+                source_links=source_links,
+            )
+            # What `Total.as_earlier` gives, without reading it back from the total.
+            previous[figure] = like[scope] = Total(
+                metric, year, value, currency, usd, approximate, parts=parts
+            )
         recorded = {(city, year, metric): n for city, year, metric, n in recorded_rows}
         return cls(totals, recorded)
 
@@ -277,8 +337,18 @@ class Results:
 
     def last_before(self, city_id, year, metric):
         """The city's total of `metric` at the last CES before `year` that reported it."""
-        years = [y for c, y, m in self.totals if c == city_id and m == metric and y < year]
-        return self.get(city_id, max(years), metric) if years else None
+        years = self.years_reported.get((city_id, metric), ())
+        earlier = bisect_left(years, year)
+        return self.get(city_id, years[earlier - 1], metric) if earlier else None
+
+    @cached_property
+    def years_reported(self):
+        """{(city id, metric): the years it is reported, in order}: a page asks for the last
+        earlier total of each figure not reported at a CES, a dozen cities' worth."""
+        years = {}
+        for city, year, metric in sorted(self.totals):
+            years.setdefault((city, metric), []).append(year)
+        return years
 
     def years(self, city_id=None):
         """The years with any total or record (of one city, or of all)."""

@@ -1,6 +1,6 @@
 """The markup that cesdash/templatetags/figures.py writes in Python for speed (`total`,
-`total_cells`, `city_options`) must be exactly what the format_html calls and template loops
-it replaced wrote."""
+`total_cells`, `chart_rows`, `results_rows`, `city_options`, `figure_script`) must be exactly
+what the format_html calls, template loops and Django filter it replaced wrote."""
 
 import pytest
 from django.template import Context, Template
@@ -8,9 +8,9 @@ from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from cesdash.pages import figure_url
+from cesdash.pages import Row, figure_url
 from cesdash.templatetags.figures import total_html
-from cesdash.totals import Total
+from cesdash.totals import Cell, Total
 from delegations.models import Region, Source
 
 
@@ -116,3 +116,93 @@ def test_city_options_are_what_the_template_loops_wrote():
         with translation.override(language):
             assert tags.render(context) == f"{chosen.render(context)}|{others.render(context)}"
             assert "selected" in chosen.render(context)
+
+
+def test_a_chart_tables_rows_are_what_their_template_loop_wrote():
+    cells = totals()
+    rows = [{"label": 2024, "cells": cells}, {"label": "대구 <&> Daegu", "cells": cells[::-1]}]
+    loop = Template(
+        "{% load figures %}{% for row in rows %}\n"
+        '        <tr><th scope="row">{{ row.label }}</th>{% total_cells row.cells %}</tr>\n'
+        "        {% endfor %}"
+    )
+    tag = Template("{% load figures %}{% chart_rows rows %}")
+    for language in ("ko", "en"):
+        with translation.override(language):
+            context = Context({"rows": rows})
+            assert tag.render(context) == loop.render(context)
+            assert '<th scope="row">대구 &lt;&amp;&gt; Daegu</th>' in tag.render(context)
+
+
+# The rows of partials/results_table.html as its template loop wrote them.
+RESULTS_LOOP = """{% load i18n figures %}{% for row in rows %}
+    <tr>
+      <th scope="row">{% if row.city %}<a href="{{ row.city.get_absolute_url }}">{{ row.city.name }}</a>{% else %}<a href="{% url 'edition' row.year %}">CES {{ row.year }}</a>{% endif %}{% include "partials/marks.html" with marks=row.marks %}</th>
+      {% for cell in row.cells %}
+        <td class="num" data-metric="{{ cell.metric }}">{% total cell.total %}
+          {% if cell.recorded %}<div class="recorded">{% if cell.metric == "award_winners" %}{% blocktranslate count n=cell.recorded %}{{ n }} named{% plural %}{{ n }} named{% endblocktranslate %}{% else %}{% blocktranslate count n=cell.recorded %}{{ n }} recorded{% plural %}{{ n }} recorded{% endblocktranslate %}{% endif %}</div>{% endif %}
+        </td>
+      {% endfor %}
+    </tr>
+  {% endfor %}"""  # noqa: E501
+
+
+def test_a_results_tables_rows_are_what_their_template_loop_wrote():
+    first, second, third, fourth = totals()[:4]
+    cells = [
+        Cell("companies", first),
+        Cell("consultations", None),
+        Cell("mous", second, recorded=1),
+        Cell("mous", third, recorded=0),
+        Cell("award_winners", fourth, recorded=12),
+        Cell("award_winners", None, recorded=1),
+        Cell("contract_value", None, recorded=3),
+    ]
+    city = Region(pk=3, slug="daegu", name_ko="대구 <&>", name_en='Daegu & "co"')
+    rows = [
+        Row(cells, city=city),
+        Row(cells[::-1], city=city, implied=True),
+        Row(cells, year=2024, implied=True),
+        Row(cells, year=2019),
+    ]
+    loop = Template(RESULTS_LOOP)
+    tag = Template("{% load figures %}{% results_rows rows %}")
+    for language in ("ko", "en"):
+        with translation.override(language):
+            context = Context({"rows": rows})
+            assert tag.render(context) == loop.render(context)
+    with translation.override("en"):
+        shown = tag.render(Context({"rows": rows}))
+    assert '<a href="/editions/2024/">CES 2024</a><sup class="mark"' in shown
+    assert "12 named" in shown and "3 recorded" in shown
+
+
+def test_a_charts_figure_script_is_what_json_script_wrote():
+    figure = {"data": [{"hovertemplate": "CES %{x}<br><extra>'&'</extra>", "y": [1, None]}],
+              "layout": {"title": {"text": "대구 </script> & more"}}}  # fmt: skip
+    context = Context({"figure": figure})
+    ours = Template('{% load figures %}{{ figure|figure_script:"trend-companies-data" }}')
+    django = Template('{{ figure|json_script:"trend-companies-data" }}')
+    assert ours.render(context) == django.render(context)
+    assert "\\u003C/script\\u003E" in ours.render(context)
+
+
+def test_totals_of_one_page_share_their_sources_links_and_keep_each_ones_markup():
+    """`Results.build` gives the totals of a page one `source_links`: each source's link is
+    made once a language, and every total still links to its own source and row."""
+    links = {}
+    first = Source(pk=1, key="maeil-2024", title="Daegu <CES>", language="ko")
+    second = Source(pk=2, key="yonhap-2024", title="Busan & more", language="ko")
+    shared = [
+        Total("companies", 2024, 25, "", None, False, source=first, figure_id=7,
+              source_links=links),
+        Total("companies", 2019, 20, "", None, False, source=first, source_links=links),
+        Total("mous", 2024, 3, "", None, False, source=second, figure_id=9, source_links=links),
+    ]  # fmt: skip
+    for language in ("ko", "en", "ko"):
+        with translation.override(language):
+            for total in shared:
+                total.rendered.clear()
+                assert total_html(total) == reference_total(total)
+    assert len(links) == 4  # two sources, two languages
+    assert 'href="/sources/yonhap-2024/?figure=9#figure-9"' in total_html(shared[2])

@@ -227,3 +227,33 @@ def test_the_edition_twin_keeps_each_totals_earlier_comparison(client, pages):
     companies = daegu["figures"][0]["total"]
     assert (companies["like"]["year"], companies["change"]) == (2019, -9)
     assert companies == home["headline"][0]["total"]
+
+
+def test_a_figure_not_reported_at_a_ces_shows_the_last_earlier_total(client, pages):
+    """Where a city does not report a figure at a CES, its twin gives the total of the last
+    earlier CES that reported it: not an older one, nor a later one."""
+    for year, value in ((2016, 100), (2026, 900)):
+        ReportedFigure.objects.create(
+            edition=Edition.objects.create(year=year),
+            region=pages["daegu"],
+            metric="consultations",
+            value=value,
+            source=pages["p24"].source,
+        )
+    edition = client.get("/editions/2024.json", headers=EN).json()
+    daegu = next(row for row in edition["cities"] if row["city"]["slug"] == "daegu")
+    figures = {figure["metric"]: figure for figure in daegu["figures"]}
+
+    consultations = figures["consultations"]
+    assert consultations["total"] is None
+    assert (consultations["earlier"]["year"], consultations["earlier"]["display"]) == (
+        2019,
+        "about 750",
+    )
+    assert figures["contract_value"]["earlier"]["year"] == 2019
+    assert figures["companies"]["earlier"] is None  # reported at this CES
+    assert figures["mous"]["total"] is None and figures["mous"]["earlier"] is None
+    older = client.get("/editions/2019.json", headers=EN).json()
+    daegu = next(row for row in older["cities"] if row["city"]["slug"] == "daegu")
+    award_winners = {figure["metric"]: figure for figure in daegu["figures"]}["award_winners"]
+    assert award_winners["total"] is None and award_winners["earlier"] is None  # 2023 is later

@@ -6,17 +6,19 @@
 """
 
 import html
+import json
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cesdash.formatting import format_count, format_money
-from cesdash.pages import figure_url
 from cesdash.totals import MARKS, figure_marks
 from delegations.bilingual import language_order, localized
+from delegations.models import page_url
 
 register = template.Library()
 
@@ -97,6 +99,64 @@ def total_cells(totals):
     return SafeString("".join(f'<td class="num">{total_html(t)}</td>' for t in totals))
 
 
+@register.simple_tag
+def chart_rows(rows):
+    """The rows of a chart's data table: a `<th>` of the row's label (a year, a city) and a
+    `<td>` of each of its totals (`total_cells`), as a template loop wrote them, spacing and
+    all (tests/test_rendering.py checks the two agree): a trend chart has a row a year."""
+    return SafeString(
+        "".join(
+            f'\n        <tr><th scope="row">{escape(row["label"])}</th>'
+            f"{total_cells(row['cells'])}</tr>\n        "
+            for row in rows
+        )
+    )
+
+
+@register.simple_tag
+def results_rows(rows):
+    """The rows of a results table (partials/results_table.html), as a template loop wrote
+    them, spacing and all (tests/test_rendering.py checks the two agree): a city or a CES,
+    its marks, and a cell of each figure (`total_html`) with how many of it are itemised on
+    record. The city page has a row a year, the edition page a row a city."""
+    return SafeString("".join(_results_row(row) for row in rows))
+
+
+def _results_row(row):
+    if row.city:
+        head = f'<a href="{escape(row.city.get_absolute_url())}">{escape(row.city.name)}</a>'
+    else:
+        head = f'<a href="{escape(page_url("edition", row.year))}">CES {escape(row.year)}</a>'
+    cells = "".join(
+        f'\n        <td class="num" data-metric="{escape(cell.metric)}">{total_html(cell.total)}'
+        f"\n          {_recorded(cell)}\n        </td>\n      "
+        for cell in row.cells
+    )
+    return (
+        f'\n    <tr>\n      <th scope="row">{head}{mark_tags(row.marks)}</th>\n      '
+        f"{cells}\n    </tr>\n  "
+    )
+
+
+def _recorded(cell):
+    if not cell.recorded:
+        return ""
+    if cell.metric == "award_winners":
+        text = ngettext("%(n)s named", "%(n)s named", cell.recorded)
+    else:
+        text = ngettext("%(n)s recorded", "%(n)s recorded", cell.recorded)
+    return f'<div class="recorded">{text % {"n": escape(cell.recorded)}}</div>'
+
+
+@register.filter
+def figure_script(figure, element_id):
+    """Django's `json_script`, the same markup: its escaping of <, > and & with str.replace
+    rather than str.translate, which took a few milliseconds a page on a chart's JSON."""
+    text = json.dumps(figure, cls=DjangoJSONEncoder)
+    text = text.replace("&", "\\u0026").replace("<", "\\u003C").replace(">", "\\u003E")
+    return SafeString(f'<script id="{escape(element_id)}" type="application/json">{text}</script>')
+
+
 def total_html(total):
     """What the `total` tag shows, built once a total and language: a page with charts shows
     hundreds of totals, some of them three times (a card, a chart's table, the comparison)."""
@@ -119,19 +179,29 @@ def escape(text):
 def _total_html(total):
     # Strings joined and escaped here, rather than with format_html: the same markup in a
     # fraction of the time (tests/test_rendering.py checks the two agree).
-    href = total.source.get_absolute_url()
-    if total.figure_id:
-        href = figure_url(total.source, total.figure_id)
-    title = _("Source: %(title)s") % {"title": total.source.title}
+    href, title = source_link(total)
+    if total.figure_id:  # `figure_url`, its row of the source page
+        href += f"?figure={total.figure_id}#figure-{total.figure_id}"
     markup = (
-        f'<a class="figure-link{" approx" if total.approximate else ""}" href="{escape(href)}"'
-        f' title="{escape(title)}">{escape(total.display)}</a>{mark_tags(total.marks)}'
+        f'<a class="figure-link{" approx" if total.approximate else ""}" href="{href}"'
+        f' title="{title}">{escape(total.display)}</a>{mark_tags(total.marks)}'
     )
     if converted := total.converted_display:
         markup += f' <span class="converted">({escape(converted)})</span>'
     if total.is_sum:
         markup += f' <span class="scope-parts">= {escape(total.scope_display)}</span>'
     return SafeString(markup)
+
+
+def source_link(total):
+    """The address of the page of a total's source and the link's title, escaped, in the page's
+    language: made once a source for all the totals of a page (`Total.source_links`)."""
+    key = (total.source.pk, get_language())
+    link = total.source_links.get(key)
+    if link is None:
+        title = _("Source: %(title)s") % {"title": total.source.title}
+        link = total.source_links[key] = (escape(total.source.get_absolute_url()), escape(title))
+    return link
 
 
 def mark_tags(marks):
