@@ -11,9 +11,9 @@ The threads of one process that ask for the same page while it is not cached wai
 of them to render it (`first_render`), rather than each rendering it: after every change of the
 data, a busy page's first visitors would otherwise render it once per thread, all at once.
 
-A cached page carries an ETag, so a browser's repeat view is a 304 with no body, and is kept
-compressed as well, so gzip costs nothing per request either. Staff, who are logged in, get
-pages rendered for them.
+A cached page carries an ETag, so a browser's repeat view is a 304 with no body. It is
+compressed once, for the first visitor who asks for gzip, and kept compressed as well, so gzip
+costs nothing per request either. Staff, who are logged in, get pages rendered for them.
 """
 
 import gzip
@@ -125,10 +125,14 @@ def cached_page(view):
                         response = view(request, *args, **kwargs)
                         if response.status_code != 200 or response.streaming:
                             return response
-                        content = response.content
-                        entry = (content, gzip.compress(content, 6), response["Content-Type"])
-                        if len(content) <= MAX_BYTES:
+                        entry = (response.content, None, response["Content-Type"])
+                        if len(entry[0]) <= MAX_BYTES:
                             cache.set(key, entry, TIMEOUT)
+            if accepts_gzip(request) and entry[1] is None:
+                # Compressed once, for the first visitor who asks for it, and kept so.
+                entry = (entry[0], gzip.compress(entry[0], 6), entry[2])
+                if len(entry[0]) <= MAX_BYTES:
+                    cache.set(key, entry, TIMEOUT)
             return served(request, entry, key)
         finally:
             _version.reset(token)
@@ -137,11 +141,15 @@ def cached_page(view):
     return wrapper
 
 
+def accepts_gzip(request):
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
 def served(request, entry, key):
     content, compressed, content_type = entry
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    response = HttpResponse(compressed if accepts_gzip else content, content_type=content_type)
-    if accepts_gzip:
+    gzipped = accepts_gzip(request)
+    response = HttpResponse(compressed if gzipped else content, content_type=content_type)
+    if gzipped:
         response["Content-Encoding"] = "gzip"
     # The same page for everyone: revalidated on every view, a 304 while unchanged.
     response["ETag"] = f'"{key[5:]}"'

@@ -48,6 +48,19 @@ def test_a_repeat_view_is_a_304_and_gzip_is_served_when_asked_for(client, world)
     assert "Accept-Encoding" in zipped["Vary"] and "Accept-Language" in zipped["Vary"]
 
 
+def test_a_page_first_asked_for_gzipped_is_gzipped_and_kept_so(client, world):
+    cache.clear()
+    first = get(client, "/cities/daegu/", accept_encoding="gzip")
+    with CaptureQueriesContext(connection) as queries:
+        again = get(client, "/cities/daegu/", accept_encoding="gzip")
+    plain = get(client, "/cities/daegu/")
+
+    assert first["Content-Encoding"] == again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first.content) == gzip.decompress(again.content) == plain.content
+    assert len(queries) == 1  # the data version: the page, compressed, from the cache
+    assert "Content-Encoding" not in plain
+
+
 def test_a_change_to_the_data_shows_at_once(client, world):
     figure = ReportedFigure.objects.get(pavilion=world["p24"], metric="companies")
     before = get(client, "/cities/daegu/").content.decode()
