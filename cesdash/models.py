@@ -249,10 +249,10 @@ def city_total_rows():
 
 
 @cache
-def pavilions_table(coverage=True):
-    """`PavilionResults.objects.for_pavilions_table(coverage)`: the pavilions of the city and
-    edition pages."""
-    return PavilionResults.objects.for_pavilions_table(coverage=coverage)
+def pavilions_table(coverage=True, figures=True):
+    """`PavilionResults.objects.for_pavilions_table(coverage, figures)`: the pavilions of the
+    city and edition pages, and of the pavilion table."""
+    return PavilionResults.objects.for_pavilions_table(coverage=coverage, figures=figures)
 
 
 def year_span(years):

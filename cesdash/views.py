@@ -56,6 +56,7 @@ from .models import (
     PavilionResults,
     SourceRecords,
     add_coverage,
+    pavilions_table,
 )
 from .tables import (
     AgreementTable,
@@ -255,9 +256,7 @@ def pavilion_list(request):
     return table_page(
         request,
         table_class=PavilionTable,
-        queryset=PavilionResults.objects.for_pavilions_table(
-            coverage=sorted_by_coverage, figures=figures
-        ),
+        queryset=pavilions_table(coverage=sorted_by_coverage, figures=figures),
         table_kwargs={"add_coverage": None if sorted_by_coverage else add_coverage},
         filterset_class=PavilionFilter,
         name="pavilions",
