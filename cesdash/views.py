@@ -100,6 +100,7 @@ def respond(request, template, context, data, as_json):
 @cached_page
 def home(request, as_json=False):
     """How did the latest CES go, for one city, against its earlier years and the others."""
+    DataVersion.summaries_current()
     page = found(City.objects.for_home, request.GET.get("city"), request.GET.getlist("compare"))
     context = {"page": page, "charts": None if as_json else charts.home_charts(page)}
     return respond(request, "pages/home.html", context, page.as_json, as_json)

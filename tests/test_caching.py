@@ -212,6 +212,36 @@ def test_the_counts_kept_of_each_kind_follow_every_change_at_once(client, world,
     assert counts()[:3] == ("2", "2", 2)
 
 
+def test_the_home_page_follows_the_years_a_city_is_on_record_at_once(
+    client, world, make_pavilion, make_region
+):
+    """Which city the home page opens on (the most CES on record) and its latest CES come from
+    `CityYear`, rebuilt when the data version moves: a new pavilion, a draft and its
+    publication each show on the next view."""
+
+    def heading(query=""):
+        html = get(client, f"/{query}").content.decode()
+        return re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip()
+
+    before = heading()
+    make_pavilion(2025, world["daegu"], "대구관", "Daegu Hall", slug="d25")
+    later = heading()
+    busan = make_region("busan", "부산", "Busan")
+    drafts = [
+        make_pavilion(year, busan, "부산관", "Busan Hall", published=False)
+        for year in (2005, 2006, 2007, 2008)
+    ]
+    with_drafts = heading()
+    for draft in drafts:
+        draft.published = True
+        draft.save()
+
+    assert "Daegu" in before and "2024" in before
+    assert "Daegu" in later and "2025" in later
+    assert with_drafts == later
+    assert "Busan" in heading() and "2008" in heading()
+
+
 def test_threads_that_miss_a_page_at_once_render_it_once(transactional_db):
     """Four threads of one process ask for a page that is not cached: the first renders it,
     the others wait for it and are served the same page."""

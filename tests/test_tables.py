@@ -25,10 +25,10 @@ from delegations.models import ReportedFigure
 EN = {"accept-language": "en"}
 KO = {"accept-language": "ko"}
 
-# Reading the data version, locking it, emptying (one TRUNCATE on PostgreSQL, three DELETEs on
-# SQLite) and filling the three summary tables, naming the companies with no record, marking the
+# Reading the data version, locking it, emptying (one TRUNCATE on PostgreSQL, four DELETEs on
+# SQLite) and filling the four summary tables, naming the companies with no record, marking the
 # version: in a transaction (a savepoint in a test).
-REBUILD_QUERIES = 12
+REBUILD_QUERIES = 14
 
 TABLES = {
     "/results/": ResultsTable,
