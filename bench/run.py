@@ -313,7 +313,11 @@ sys.path.insert(0, os.getcwd())
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cesdash.settings")
 import django
 django.setup()
-from cesdash.models import DataVersion
+import json
+from django.db import transaction
+from cesdash.models import DataVersion, rebuild_summaries
+with transaction.atomic():
+    print(json.dumps(rebuild_summaries()))
 DataVersion.bump()
 started = time.perf_counter()
 DataVersion.summaries_current()
@@ -322,12 +326,13 @@ print(time.perf_counter() - started)
 
 
 def summarise(url):
-    """Seconds to rebuild the company summaries, as the first request after a change does."""
+    """Seconds to rebuild the derived tables, as the first request after a change does, and
+    {table: seconds} to fill each (from a rebuild of its own just before)."""
     output = subprocess.run(
         [PYTHON, "-c", SUMMARISE], cwd=ROOT, env=environment(url),
         capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return float(output.split()[-1])
+    ).stdout.split("\n")  # fmt: skip
+    return float(output[-2]), json.loads(output[-3])
 
 
 def measure(label, url, real_url, dump_command, args, folder):
@@ -336,7 +341,7 @@ def measure(label, url, real_url, dump_command, args, folder):
     one = {row["name"]: row for row in pages(real_url, 1, f"{folder}/{label}-1x.json")}
     log(f"== {label}: generating the synthetic data (scale {args.scale})")
     made_in = prepare(url, args.scale)
-    summarised_in = summarise(url)
+    summarised_in, filled_in = summarise(url)
     log(f"== {label}: pages in process ({args.runs} runs each)")
     rows = pages(url, args.runs, f"{folder}/{label}.json")
     for row in rows:
@@ -345,6 +350,7 @@ def measure(label, url, real_url, dump_command, args, folder):
         "label": label,
         "generated_seconds": made_in,
         "summarised_seconds": summarised_in,
+        "filled_seconds": filled_in,
         "pages": rows,
     }
     with gunicorn(url) as port:
@@ -403,10 +409,14 @@ def report(results, machine, args):
             "",
             f"## {label}",
             "",
-            f"Synthetic data generated in {result['generated_seconds']:.0f} s. The company "
-            "summaries (the counts the companies and participation tables sort and filter by) "
-            f"rebuilt in {result['summarised_seconds']:.2f} s: once after each change to the "
-            "data, by the first request that needs them; the pages below read them current.",
+            f"Synthetic data generated in {result['generated_seconds']:.0f} s. The derived "
+            "tables (the company summaries, the counts of records, the cities' years and "
+            f"totals) rebuilt in {result['summarised_seconds']:.2f} s ("
+            + ", ".join(
+                f"{table} {seconds:.2f} s" for table, seconds in result["filled_seconds"].items()
+            )
+            + "): once after each change to the data, by the first request after it; the "
+            "pages below read them current.",
             "",
             "### Pages, in process (uncached: the page cache emptied before each request)",
             "",

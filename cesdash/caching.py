@@ -14,6 +14,11 @@ data, a busy page's first visitors would otherwise render it once per thread, al
 A cached page carries an ETag, so a browser's repeat view is a 304 with no body. It is
 compressed once, for the first visitor who asks for gzip, and kept compressed as well, so gzip
 costs nothing per request either. Staff, who are logged in, get pages rendered for them.
+
+The pages read tables derived from the records (`cesdash.models.SUMMARIES`: the company
+summaries, the counts of records, the cities' totals), rebuilt when the data version moves.
+Before any page is served or rendered, the number read tells whether they are current; where
+not, they are rebuilt first (`DataVersion.summaries_current`), so no view has to remember to.
 """
 
 import gzip
@@ -28,7 +33,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from .models import SUMMARIES_SEEN_CURRENT, DataVersion
+from .models import DataVersion
 
 # The apps whose records the pages show: a change to any of them is a change of the data.
 DATA_APPS = {"delegations", "companies"}
@@ -109,10 +114,12 @@ def cached_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or "_export" in request.GET:
+            DataVersion.summaries_current()
             return view(request, *args, **kwargs)
         version, summarised = DataVersion.state()
+        if not summarised:
+            DataVersion.summaries_current()
         token = _version.set(version)
-        seen = SUMMARIES_SEEN_CURRENT.set(summarised)
         try:
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
@@ -136,7 +143,6 @@ def cached_page(view):
             return served(request, entry, key)
         finally:
             _version.reset(token)
-            SUMMARIES_SEEN_CURRENT.reset(seen)
 
     return wrapper
 

@@ -16,3 +16,14 @@ def on_postgresql(statements, reverse_statements):
         return step
 
     return migrations.RunPython(run(statements), run(reverse_statements))
+
+
+def summaries_out_of_date():
+    """A migration step for a new or changed derived table (`cesdash.models.SUMMARIES`): the
+    tables are marked out of date, so the first request after the migration rebuilds them
+    all (`DataVersion.summaries_current`) rather than reading a new one empty."""
+
+    def mark(apps, schema_editor):
+        apps.get_model("cesdash", "DataVersion").objects.update(summarised=None)
+
+    return migrations.RunPython(mark, migrations.RunPython.noop)

@@ -7,8 +7,9 @@ docstring names the page it serves, and its result feeds both the page and the p
 The company page reads only `companies` and has its read there (`Company.objects.for_company_page`).
 """
 
-from contextvars import ContextVar
+import threading
 from functools import cache
+from time import perf_counter
 
 from django.db import connection, models, transaction
 from django.db.models import (
@@ -50,11 +51,12 @@ from delegations.models import (
     RegionQuerySet,
     ReportedFigure,
     Source,
+    add_reported_figures,
 )
 from delegations.subqueries import count_all, count_of, sum_of
 
 from .pages import CityPage, EditionPage, HomePage, PavilionPage, Preview, SourcePage
-from .totals import TOTAL_COLUMNS, Results
+from .totals import KIND_COLUMNS, RESULT_COLUMNS, TOTAL_COLUMNS, Results
 
 
 def recorded_parts(agreements, awards, contracts):
@@ -86,30 +88,16 @@ def union_all(parts):
     return [(*row[:-1], None if row[-1] is None else int(row[-1])) for row in rows]
 
 
-def recorded_counts(agreements, awards, contracts):
-    """(city id, year, metric, count) of the itemised records beside the reported totals, in
-    one query (`recorded_parts`)."""
-    return union_all(recorded_parts(agreements, awards, contracts))
-
-
 # How many other cities the home page compares the chosen one with: as many as a chart can show
 # in colours a reader tells apart (charts.PALETTE has eight).
 COMPARED = 5
 
 
 def companies_exhibiting(year):
-    """{city id: its companies exhibiting at CES `year`} of the cities that report the figure."""
-    # The value of `city_totals()` without its other columns, which took most of the time of
-    # the query and of building it.
-    rows = (
-        ReportedFigure.objects.filter(edition__year=year, metric=Metric.COMPANIES)
-        .counted_in_totals()
-        .order_by()
-        .values("region")
-        .annotate(total=Sum("value"))
-        .values_list("region", "total")
-    )
-    return dict(rows)
+    """{city id: its companies exhibiting at CES `year`} of the cities that report the figure:
+    the value of their total (`city_totals()`), as `CityTotal` keeps it."""
+    rows = CityTotal.objects.filter(year=year, metric=Metric.COMPANIES, figures__gt=0)
+    return dict(rows.values_list("region", "value"))
 
 
 def nearest_in_size(city, cities, sizes):
@@ -154,16 +142,22 @@ def first_exhibits(edition, size=None):
     return at_edition.filter(company__in=first).values("pk")
 
 
+def pavilion_companies():
+    """A pavilion's companies exhibiting, as its figure states it (NULL where none does):
+    a look-up of its one companies figure (a constraint)."""
+    figure = ReportedFigure.objects.filter(pavilion=OuterRef("pk"), metric=Metric.COMPANIES)
+    return Subquery(figure.values("value")[:1])
+
+
 def biggest_pavilions(edition, size=None):
     """The ids of the first `Preview.SIZE` published pavilions at `edition` by companies
     exhibiting, the most first (unknown last), as the edition page lists them: found by a look-up
     of each pavilion's one companies figure (a constraint), where sorting the full rows made
     every pavilion's 35 reported-figure columns, 250 of them at the synthetic scale, to show
     ten."""
-    companies = ReportedFigure.objects.filter(pavilion=OuterRef("pk"), metric=Metric.COMPANIES)
     return (
         Pavilion.objects.filter(edition=edition, published=True)
-        .annotate(companies=Subquery(companies.values("value")[:1]))
+        .annotate(companies=pavilion_companies())
         .order_by(F("companies").desc(nulls_last=True), "pk")
         .values("pk")[: size or Preview.SIZE]
     )
@@ -218,26 +212,16 @@ def preview(queryset, whole=None, size=None, prepare=None, first=None, count=Non
     return Preview(rows, rows[0].on_record if rows else 0)
 
 
-def years_on_record():
-    """(city id, year) for every CES a city is on record at, by a published delegation,
-    pavilion or figure: `Region.objects.years_at_ces()` of every city, as `CityYear` keeps it
-    (the view brings it up to date first), rather than found again among every delegation,
-    pavilion and figure (30,000 at the synthetic scale), which took a quarter of the home
-    page's time."""
-    return CityYear.objects.values_list("region", "year")
-
-
-# The querysets of the reads with the most columns, built once a process: a page filters a copy
-# (`filter()` clones a queryset, 0.2 ms) where building them took 6 and 12 ms a page. Never read
-# as they are, so no rows are kept between requests.
-
-
-@cache
 def city_total_rows():
-    """`ReportedFigure.objects.city_totals()` as `Results.build` reads it: tuples of
-    `TOTAL_COLUMNS`, in the order it finds the earlier totals in."""
-    rows = ReportedFigure.objects.city_totals().values_list(*TOTAL_COLUMNS)
-    return rows.order_by("region", "metric", "year")
+    """The cities' totals and the itemised records counted beside them, as `CityTotal` keeps
+    them and `Results.build` reads them: tuples of `RESULT_COLUMNS`, in the order it finds
+    the earlier totals in, which is the table's key."""
+    return CityTotal.objects.values_list(*RESULT_COLUMNS).order_by("region", "metric", "year")
+
+
+# The queryset of the read with the most columns, built once a process: a page filters a copy
+# (`filter()` clones a queryset, 0.2 ms) where building it took 12 ms a page. Never read as it
+# is, so no rows are kept between requests.
 
 
 @cache
@@ -265,7 +249,10 @@ class CityQuerySet(RegionQuerySet):
         """
         cities = list(self.at_ces())
         years_of = {}
-        for city_id, year in years_on_record():
+        # Every CES each city is on record at, kept with the summaries (`CityYear`), rather
+        # than found again among every delegation, pavilion and figure (30,000 at the
+        # synthetic scale), which took a quarter of the page's time.
+        for city_id, year in CityYear.objects.values_list("region", "year"):
             years_of.setdefault(city_id, set()).add(year)
         if slug:
             city = next((c for c in cities if c.slug == slug), None)
@@ -281,14 +268,7 @@ class CityQuerySet(RegionQuerySet):
         others = picked or nearest_in_size(city, at_latest, sizes)
         compared = [city, *others] if city else []
         ids = [c.pk for c in compared]
-        results = Results.build(
-            city_total_rows().filter(region__in=ids),
-            recorded_counts(
-                Agreement.objects.filter(region__in=ids),
-                InnovationAward.objects.filter(company__region__in=ids),
-                Contract.objects.filter(company__region__in=ids),
-            ),
-        )
+        results = Results.build(city_total_rows().filter(region__in=ids))
         all_years = set().union(*years_of.values()) if years_of else set()
         return HomePage(
             cities=cities,
@@ -327,15 +307,9 @@ class CityQuerySet(RegionQuerySet):
             )
             .get(slug=slug)
         )
-        results = Results.build(
-            city_total_rows().filter(region=city),
-            recorded_counts(
-                Agreement.objects.filter(region=city),
-                InnovationAward.objects.filter(company__region=city),
-                Contract.objects.filter(company__region=city),
-            ),
-        )
-        on_record = {year for _city, year in Region.objects.filter(pk=city.pk).years_at_ces()}
+        results = Results.build(city_total_rows().filter(region=city))
+        # `Region.objects.years_at_ces()` of the city, as `CityYear` keeps it.
+        on_record = set(CityYear.objects.filter(region=city).values_list("year", flat=True))
         return CityPage(
             city=city,
             results=results,
@@ -347,8 +321,11 @@ class CityQuerySet(RegionQuerySet):
             delegations=Delegation.objects.filter(region=city)
             .select_related("edition", "region", "source", "leader_source")
             .order_by("-edition__year"),
-            # A pavilion a CES at most: coverage annotated for these few.
-            pavilions=pavilions_table().filter(region=city),
+            # A pavilion a CES at most: coverage annotated for these few, their figures read
+            # for them (`add_reported_figures`) rather than aggregated.
+            pavilions=add_reported_figures(
+                list(pavilions_table(figures=False).filter(region=city))
+            ),
             companies=preview(public_companies_of(city).order_by(*localized_fields("name"))),
             # The latest first, as the delegations and pavilions.
             agreements=preview(
@@ -425,32 +402,27 @@ class CesQuerySet(models.QuerySet):
             )
             shown = shown[:CITIES_SHOWN]
         ids = [c.pk for c in shown]
+        # The pavilions with their coverage, their figures read for the ten shown
+        # (`add_reported_figures`): building and compiling the 34 aggregates of every figure
+        # took longer than the query.
         pavilions = preview(
-            pavilions_table(coverage=False)
+            pavilions_table(figures=False)
             .filter(edition=edition)
+            .annotate(companies=pavilion_companies())
             .order_by(F("companies").desc(nulls_last=True), "pk"),
             Pavilion.objects.filter(edition=edition),
+            prepare=add_reported_figures,
             first=Q(pk__in=biggest_pavilions(edition)),
         )
-        # The itemised counts beside the cities' totals and the pavilions' coverage: one query.
-        counts = union_all(
-            recorded_parts(
-                Agreement.objects.filter(edition=edition, region__in=ids),
-                InnovationAward.objects.filter(edition=edition, company__region__in=ids),
-                Contract.objects.filter(edition=edition, company__region__in=ids),
-            )
-            + (coverage_parts(pavilions) if pavilions else [])
-        )
-        add_coverage(pavilions, [row for row in counts if row[2] in COVERAGE])
         return EditionPage(
             edition=edition,
             cities=shown,
             cities_on_record=len(cities),
-            # Every year of these cities, so each total keeps the earlier ones it is shown
+            # The totals of this CES, and of these cities' earlier years the ones it is shown
             # against (a window over one year's rows would see none).
             results=Results.build(
-                city_total_rows().filter(region__in=ids),
-                [row for row in counts if row[2] not in COVERAGE],
+                city_total_rows().filter(region__in=ids, year__lte=edition.year),
+                years={edition.year},
             ),
             pavilions=pavilions,
             delegations=preview(
@@ -794,9 +766,7 @@ class CompanyRows(Company):
         proxy = True
 
 
-# Set for the time of a request that read the company summaries current at its start
-# (`DataVersion.state`, by `cesdash.caching.cached_page`).
-SUMMARIES_SEEN_CURRENT = ContextVar("summaries_seen_current", default=False)
+_rebuilding = threading.Lock()
 
 
 class DataVersion(models.Model):
@@ -806,7 +776,7 @@ class DataVersion(models.Model):
 
     version = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
-    # The version the company summaries were last built for (`summaries_current`).
+    # The version the derived tables were last built for (`summaries_current`).
     summarised = models.BigIntegerField(null=True)
 
     class Meta:
@@ -822,7 +792,7 @@ class DataVersion(models.Model):
 
     @classmethod
     def state(cls):
-        """(the version now, whether the company summaries are built for it), in one query:
+        """(the version now, whether the derived tables are built for it), in one query:
         what a request reads first (`cesdash.caching.cached_page`)."""
         row = cls.objects.filter(pk=1).values_list("version", "summarised").first()
         version, summarised = row or (0, None)
@@ -836,23 +806,24 @@ class DataVersion(models.Model):
 
     @classmethod
     def summaries_current(cls):
-        """Bring the company summaries (`CompanyYear`, `CompanySummary`) up to the current
-        data version: nothing to do, one query, while they are; else they are rebuilt whole,
-        once, by the first request that needs them (concurrent ones wait for it). Nothing to
-        read where the request has seen them current already (`SUMMARIES_SEEN_CURRENT`)."""
-        if SUMMARIES_SEEN_CURRENT.get():
-            return
+        """Bring the derived tables (`SUMMARIES`) up to the current data version: nothing to
+        do, one query, while they are; else they are rebuilt whole, once, by the first request
+        after the change (`cesdash.caching.cached_page` calls this before any page reads
+        them; concurrent requests wait for the rebuild)."""
         row = cls.objects.filter(pk=1).values_list("version", "summarised").first()
         if row is not None and row[0] == row[1]:
             return
         if row is None:
             cls.objects.get_or_create(pk=1)
-        with transaction.atomic():
+        # The threads of this process wait for the first one's rebuild, then find the tables
+        # current; other processes wait on the row's lock (PostgreSQL), or on the database's
+        # (SQLite, which locks the whole file for a write).
+        with _rebuilding, transaction.atomic():
             version, summarised = (
                 cls.objects.select_for_update().filter(pk=1).values_list("version", "summarised")
             ).get()
             if version != summarised:
-                summarise_companies()
+                rebuild_summaries()
                 cls.objects.filter(pk=1).update(summarised=version)
 
 
@@ -1044,61 +1015,198 @@ YEAR_ORDER_REVERSED = (
 )
 
 
-def summarise_companies():
-    """Rebuild `CompanyYear`, `CompanySummary`, `RecordCount` and `CityYear` from the
-    published records, in the database: INSERT ... SELECT of grouped counts, about a second
-    for 300,000 records."""
+class CityTotal(models.Model):
+    """A city's figure at one CES: its total as `ReportedFigure.objects.city_totals()` forms it
+    (which scope wins, the sums, the marks), and how many itemised records of it are on record
+    beside it (`recorded_parts`). What the home, city and edition pages and their charts show,
+    read for a dozen cities (`city_total_rows`) rather than grouped and added up from their
+    figures and records at every request. Its columns are `cesdash.totals.RESULT_COLUMNS`.
+    Derived like `CompanyYear`, rebuilt with it."""
+
+    # In the order `Results.build` reads the rows: a city's figure, year by year.
+    pk = models.CompositePrimaryKey("region", "metric", "year")
+    region = models.ForeignKey(
+        Region, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    metric = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    # The figures the total is made of: 0 where none is reported, and only records are.
+    figures = models.PositiveIntegerField()
+    # NULL across currencies, where amounts are not added up.
+    value = models.BigIntegerField(null=True)
+    currency = models.CharField(max_length=3)
+    usd = models.BigIntegerField(null=True)
+    approximate = models.BooleanField()
+    preview = models.BooleanField()
+    mixed_kinds = models.BooleanField()
+    converted_value = models.BigIntegerField(null=True)
+    conversion_currency = models.CharField(max_length=3)
+    source_key = models.CharField(max_length=80)
+    first_figure = models.BigIntegerField(null=True)
+    # How many pavilions of each kind the total adds up, and what they add up to
+    # (`cesdash.totals.KIND_COLUMNS`); 0 pavilions for a city-wide figure.
+    main_pavilions = models.PositiveIntegerField()
+    main_value = models.BigIntegerField(null=True)
+    sports_pavilions = models.PositiveIntegerField()
+    sports_value = models.BigIntegerField(null=True)
+    other_pavilions = models.PositiveIntegerField()
+    other_value = models.BigIntegerField(null=True)
+    # The itemised records of the figure on record for the city at that CES (MOUs signed,
+    # award winners, contracts); NULL where none is, or the figure has no itemised kind.
+    recorded = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        # Every city's companies exhibiting at one CES (`companies_exhibiting`).
+        indexes = [models.Index(fields=["metric", "year"], name="city_total_by_figure_ces")]
+
+    def __str__(self):
+        return f"{self.metric} of {self.region_id} at CES {self.year}"
+
+
+# ------------------------------------------------------------------ filling the summaries
+#
+# Each derived table is filled from the published records by INSERT ... SELECT of grouped
+# counts, in the database, by its own filler (`SUMMARIES`): a cursor in, the table filled.
+
+
+def _insert(cursor, model, columns, select, params=()):
+    table = model._meta.db_table
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    cursor.execute(f"INSERT INTO {table} ({names}) {select}", params)
+
+
+def fill_city_years(cursor):
+    at_ces, params = Region.objects.years_at_ces().query.sql_with_params()
+    _insert(cursor, CityYear, ("region", "year"), at_ces, params)
+
+
+def fill_record_counts(cursor):
+    counted, params = _record_counts().query.sql_with_params()
+    _insert(
+        cursor,
+        RecordCount,
+        ("kind", "source", "year", "records"),
+        f"SELECT r.k, r.source, e.year, r.n FROM ({counted}) r "
+        f"JOIN {Edition._meta.db_table} e ON e.id = r.edition",
+        params,
+    )
+
+
+def fill_company_years(cursor):
     parts = [
         _year_counts(Exhibit.objects.all(), "exhibits"),
         _year_counts(InnovationAward.objects.all(), "awards"),
         _year_counts(Contract.objects.all(), "contracts", value="usd_amount"),
         _year_counts(Agreement.objects.filter(company__isnull=False), "agreements"),
     ]
-    union = parts[0].union(*parts[1:], all=True).order_by()
-    records, params = union.query.sql_with_params()
-    years, summaries = CompanyYear._meta.db_table, CompanySummary._meta.db_table
-    company, counts = Company._meta.db_table, RecordCount._meta.db_table
-    counted, counted_params = _record_counts().query.sql_with_params()
-    city_years = CityYear._meta.db_table
-    at_ces, at_ces_params = Region.objects.years_at_ces().query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Emptied without leaving 300,000 dead rows in the indexes that the next fill
-            # would wade through; readers wait for the new rows (PostgreSQL's TRUNCATE takes
-            # the table until the transaction ends) rather than see none.
-            cursor.execute(f"TRUNCATE {years}, {summaries}, {counts}, {city_years}")
-        else:
-            cursor.execute(f"DELETE FROM {years}")
-            cursor.execute(f"DELETE FROM {summaries}")
-            cursor.execute(f"DELETE FROM {counts}")
-            cursor.execute(f"DELETE FROM {city_years}")
-        cursor.execute(f"INSERT INTO {city_years} (region_id, year) {at_ces}", at_ces_params)
-        cursor.execute(
-            f"INSERT INTO {counts} (kind, source_id, year, records) "
-            f"SELECT r.k, r.source, e.year, r.n FROM ({counted}) r "
-            f"JOIN {Edition._meta.db_table} e ON e.id = r.edition",
-            counted_params,
-        )
-        cursor.execute(
-            f"INSERT INTO {years} (company_id, year, exhibits, awards, contracts, agreements, "
-            "contract_value_usd, rank, rank_reversed) "
-            "SELECT g.c, g.y, g.exhibits, g.awards, g.contracts, g.agreements, g.v, "
-            f"ROW_NUMBER() OVER (PARTITION BY g.y ORDER BY {YEAR_ORDER}), "
-            f"ROW_NUMBER() OVER (PARTITION BY g.y ORDER BY {YEAR_ORDER_REVERSED}) "
-            "FROM (SELECT r.c, r.y, SUM(r.exhibits) AS exhibits, SUM(r.awards) AS awards, "
-            "SUM(r.contracts) AS contracts, SUM(r.agreements) AS agreements, SUM(r.v) AS v "
-            f"FROM ({records}) r GROUP BY r.c, r.y) g JOIN {company} c ON c.id = g.c",
-            params,
-        )
-        cursor.execute(
-            f"INSERT INTO {summaries} (company_id, public, ces_count, award_count, "
-            "contract_count, agreement_count, contract_value_usd) "
-            "SELECT c.id, COUNT(y.year) > 0, COUNT(y.year), COALESCE(SUM(y.awards), 0), "
-            "COALESCE(SUM(y.contracts), 0), COALESCE(SUM(y.agreements), 0), "
-            f"SUM(y.contract_value_usd) FROM {company} c "
-            f"LEFT JOIN {years} y ON y.company_id = c.id GROUP BY c.id"
-        )
+    records, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
+    _insert(
+        cursor,
+        CompanyYear,
+        ("company", "year", *RECORD_KINDS, "contract_value_usd", "rank", "rank_reversed"),
+        "SELECT g.c, g.y, g.exhibits, g.awards, g.contracts, g.agreements, g.v, "
+        f"ROW_NUMBER() OVER (PARTITION BY g.y ORDER BY {YEAR_ORDER}), "
+        f"ROW_NUMBER() OVER (PARTITION BY g.y ORDER BY {YEAR_ORDER_REVERSED}) "
+        "FROM (SELECT r.c, r.y, SUM(r.exhibits) AS exhibits, SUM(r.awards) AS awards, "
+        "SUM(r.contracts) AS contracts, SUM(r.agreements) AS agreements, SUM(r.v) AS v "
+        f"FROM ({records}) r GROUP BY r.c, r.y) g JOIN {Company._meta.db_table} c ON c.id = g.c",
+        params,
+    )
+
+
+def fill_company_summaries(cursor):
+    """From `CompanyYear`, which is filled first."""
+    _insert(
+        cursor,
+        CompanySummary,
+        ("company", "public", *SUMMARY_COUNTS),
+        "SELECT c.id, COUNT(y.year) > 0, COUNT(y.year), COALESCE(SUM(y.awards), 0), "
+        "COALESCE(SUM(y.contracts), 0), SUM(y.contract_value_usd), "
+        f"COALESCE(SUM(y.agreements), 0) FROM {Company._meta.db_table} c "
+        f"LEFT JOIN {CompanyYear._meta.db_table} y ON y.company_id = c.id GROUP BY c.id",
+    )
     # A company with no published record is named only if it has no record at all: one whose
     # every record is a draft is news not yet out (`Company.objects.public()`).
     unrecorded = Company.objects.filter(pk=OuterRef("company")).public()
     CompanySummary.objects.filter(public=False).filter(Exists(unrecorded)).update(public=True)
+
+
+# The columns of a total that `city_totals()` gives as 0 or 1, and those that a city's figure
+# with records but no total has empty.
+TOTAL_FLAGS = ("approximate", "preview", "mixed_kinds")
+TOTAL_EMPTY = {
+    "currency": "''",
+    "conversion_currency": "''",
+    "source_key": "''",
+    "figures": "0",
+    **{count: "0" for _kind, count, _value in KIND_COLUMNS},
+}
+
+
+def fill_city_totals(cursor):
+    """Each city's totals and the itemised records beside them: the two grouped reads side
+    by side (UNION ALL), a row per city, figure and year that either has."""
+    totals = ReportedFigure.objects.city_totals().values_list(*TOTAL_COLUMNS).order_by()
+    parts = recorded_parts(
+        Agreement.objects.all(),
+        InnovationAward.objects.filter(company__region__isnull=False),
+        Contract.objects.filter(company__region__isnull=False),
+    )
+    records = parts[0].union(*parts[1:], all=True).order_by()  # as (region, year, metric, signed)
+    totals_sql, totals_params = totals.query.sql_with_params()
+    records_sql, records_params = records.query.sql_with_params()
+    q = connection.ops.quote_name
+    values = [name for name in TOTAL_COLUMNS if name not in ("region", "metric", "year")]
+    # Each group has at most one row of each side: MAX picks the value there is.
+    picked = []
+    for name in values:
+        column = f"MAX(g.{q(name)})"
+        if name in TOTAL_FLAGS:
+            column = f"COALESCE({column}, 0) = 1"
+        elif name in TOTAL_EMPTY:
+            column = f"COALESCE({column}, {TOTAL_EMPTY[name]})"
+        picked.append(column)
+    _insert(
+        cursor,
+        CityTotal,
+        ("region", "metric", "year", *values, "recorded"),
+        f"SELECT g.region, g.metric, g.{q('year')}, {', '.join(picked)}, MAX(g.recorded) "
+        f"FROM (SELECT t.region, t.metric, t.{q('year')}, "
+        f"{', '.join(f't.{q(name)}' for name in values)}, NULL AS recorded "
+        f"FROM ({totals_sql}) t UNION ALL SELECT r.region, r.metric, r.{q('year')}, "
+        f"{', '.join('NULL' for _name in values)}, r.signed FROM ({records_sql}) r) g "
+        f"GROUP BY g.region, g.metric, g.{q('year')}",
+        (*totals_params, *records_params),
+    )
+
+
+# The derived tables and their fillers, in the order they are filled.
+SUMMARIES = (
+    (CityYear, fill_city_years),
+    (RecordCount, fill_record_counts),
+    (CompanyYear, fill_company_years),
+    (CompanySummary, fill_company_summaries),
+    (CityTotal, fill_city_totals),
+)
+
+
+def rebuild_summaries():
+    """Empty every derived table (`SUMMARIES`) and fill it again from the published records:
+    a few seconds at the synthetic scale. {table: seconds it took to fill}, which the
+    benchmark prints."""
+    tables = [model._meta.db_table for model, _fill in SUMMARIES]
+    took = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Emptied without leaving 300,000 dead rows in the indexes that the next fill
+            # would wade through; readers wait for the new rows (PostgreSQL's TRUNCATE takes
+            # the tables until the transaction ends) rather than see none.
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+        for (_model, fill), table in zip(SUMMARIES, tables, strict=True):
+            started = perf_counter()
+            fill(cursor)
+            took[table] = perf_counter() - started
+    return took

@@ -29,7 +29,6 @@ from cesdash.models import (
     RECORD_KINDS,
     CompanyRows,
     CompanyYear,
-    DataVersion,
     PavilionResults,
     RecordCount,
 )
@@ -436,7 +435,6 @@ class DataTable(tables.Table):
         they are then counted a CES at a time from `RecordCount`, kept with the summaries,
         rather than counted (200,000 exhibits, on every visit to the table as it opens)."""
         if self.counted and isinstance(self.data, RowsByKey):
-            DataVersion.summaries_current()
             self.data.stored = self.counted
 
     def groups_per_ces(self):

@@ -70,7 +70,13 @@ TOTAL_COLUMNS = (
     "figures",
     *(column for _kind, count, value in KIND_COLUMNS for column in (count, value)),
 )
+# The columns of a row of `cesdash.models.CityTotal` as `Results.build` reads it: those of its
+# total (`figures` 0 where none is reported), then how many itemised records of the figure are
+# on record (NULL where none is, or the figure has no itemised kind).
+RESULT_COLUMNS = (*TOTAL_COLUMNS, "recorded")
 SOURCE_KEY = TOTAL_COLUMNS.index("source_key")
+FIGURES = TOTAL_COLUMNS.index("figures")
+RECORDED = RESULT_COLUMNS.index("recorded")
 # (kind, index of its count, index of its value) in a row of `TOTAL_COLUMNS`.
 KIND_INDEXES = tuple(
     (kind, TOTAL_COLUMNS.index(count), TOTAL_COLUMNS.index(value))
@@ -267,12 +273,16 @@ class Results:
 
     totals: dict = field(default_factory=dict)  # (city id, year, metric) -> Total
     recorded: dict = field(default_factory=dict)  # (city id, year, metric) -> count
+    # (city id, year, metric) -> the total as a later one is shown against it
+    # (`Total.as_earlier`), for every total read, also of the years not in `totals`.
+    earlier: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, total_rows, recorded_rows):
-        """From `city_totals()` rows as tuples of `TOTAL_COLUMNS` in the order of their city,
-        figure and year (`cesdash.models.city_total_rows`), and (city id, year, metric,
-        count) tuples.
+    def build(cls, rows, years=None):
+        """From rows of `RESULT_COLUMNS` in the order of their city, figure and year
+        (`cesdash.models.city_total_rows`): each city's totals with the itemised records
+        counted beside them; the totals of `years` only, where a page shows only those (the
+        earlier years' rows are still read, for the totals they are shown against).
 
         Each total gets the same figure at the last earlier CES that reported it (`previous`),
         never a year that reported nothing, which would be a fake change from 0; and at the
@@ -282,12 +292,18 @@ class Results:
         The rows are tuples, in the order the earlier totals are found in: a page reads
         hundreds of them, and a dict and a sort a row took a good part of its time.
         """
-        rows = list(total_rows)
         from cesdash.caching import sources_by_key  # which reads DataVersion, a model
 
-        sources = sources_by_key({row[SOURCE_KEY] for row in rows})
-        totals, previous, like, source_links = {}, {}, {}, {}
+        recorded = {}
+        reported = []
         for row in rows:
+            if row[RECORDED] is not None:
+                recorded[row[0], row[2], row[1]] = row[RECORDED]
+            if row[FIGURES]:
+                reported.append(row)
+        sources = sources_by_key({row[SOURCE_KEY] for row in reported})
+        totals, previous, like, earlier, source_links = {}, {}, {}, {}, {}
+        for row in reported:
             region, metric, year = row[0], row[1], row[2]
             parts = tuple(
                 (kind, row[count], row[value]) for kind, count, value in KIND_INDEXES if row[count]
@@ -295,30 +311,30 @@ class Results:
             figure = (region, metric)
             scope = (region, metric, tuple((kind, count) for kind, count, _value in parts))
             value, currency, usd, approximate = row[3], row[4] or "", row[5], bool(row[6])
-            totals[region, year, metric] = Total(
-                metric,
-                year,
-                value,
-                currency,
-                usd,
-                approximate,
-                bool(row[7]),
-                bool(row[8]),
-                row[9],
-                row[10] or "",
-                sources.get(row[SOURCE_KEY]),
-                row[12] if row[13] == 1 else None,
-                parts,
-                previous.get(figure),
-                like.get(scope),
-                source_links=source_links,
-            )
+            if years is None or year in years:
+                totals[region, year, metric] = Total(
+                    metric,
+                    year,
+                    value,
+                    currency,
+                    usd,
+                    approximate,
+                    bool(row[7]),
+                    bool(row[8]),
+                    row[9],
+                    row[10] or "",
+                    sources.get(row[SOURCE_KEY]),
+                    row[12] if row[13] == 1 else None,
+                    parts,
+                    previous.get(figure),
+                    like.get(scope),
+                    source_links=source_links,
+                )
             # What `Total.as_earlier` gives, without reading it back from the total.
-            previous[figure] = like[scope] = Total(
+            previous[figure] = like[scope] = earlier[region, year, metric] = Total(
                 metric, year, value, currency, usd, approximate, parts=parts
             )
-        recorded = {(city, year, metric): n for city, year, metric, n in recorded_rows}
-        return cls(totals, recorded)
+        return cls(totals, recorded, earlier)
 
     def get(self, city_id, year, metric):
         return self.totals.get((city_id, year, metric))
@@ -336,23 +352,24 @@ class Results:
         ]
 
     def last_before(self, city_id, year, metric):
-        """The city's total of `metric` at the last CES before `year` that reported it."""
+        """The city's total of `metric` at the last CES before `year` that reported it, as a
+        later total is shown against it (`Total.as_earlier`: its figure and scope)."""
         years = self.years_reported.get((city_id, metric), ())
-        earlier = bisect_left(years, year)
-        return self.get(city_id, years[earlier - 1], metric) if earlier else None
+        found = bisect_left(years, year)
+        return self.earlier[city_id, years[found - 1], metric] if found else None
 
     @cached_property
     def years_reported(self):
         """{(city id, metric): the years it is reported, in order}: a page asks for the last
         earlier total of each figure not reported at a CES, a dozen cities' worth."""
         years = {}
-        for city, year, metric in sorted(self.totals):
+        for city, year, metric in sorted(self.earlier):
             years.setdefault((city, metric), []).append(year)
         return years
 
     def years(self, city_id=None):
         """The years with any total or record (of one city, or of all)."""
-        keys = list(self.totals) + list(self.recorded)
+        keys = list(self.earlier) + list(self.recorded)
         return sorted({year for city, year, _metric in keys if city_id in (None, city)})
 
     def series(self, city_id, metric, years):

@@ -52,7 +52,6 @@ from .models import (
     Ces,
     City,
     CompanyRows,
-    DataVersion,
     PavilionResults,
     SourceRecords,
     add_coverage,
@@ -100,7 +99,6 @@ def respond(request, template, context, data, as_json):
 @cached_page
 def home(request, as_json=False):
     """How did the latest CES go, for one city, against its earlier years and the others."""
-    DataVersion.summaries_current()
     page = found(City.objects.for_home, request.GET.get("city"), request.GET.getlist("compare"))
     context = {"page": page, "charts": None if as_json else charts.home_charts(page)}
     return respond(request, "pages/home.html", context, page.as_json, as_json)
@@ -144,7 +142,6 @@ def company(request, slug, as_json=False):
 @cached_page
 def source_list(request, as_json=False):
     """Every article, with how many figures and records come from it."""
-    DataVersion.summaries_current()
     sources = SourceRecords.objects.for_sources_page()
     data = partial(pages.source_list_json, sources)
     return respond(request, "pages/source_list.html", {"sources": sources}, data, as_json)
@@ -155,7 +152,6 @@ def source(request, key, as_json=False):
     """One article and the figures and records taken from it (`?figure=<id>`: one of them)."""
     figure = request.GET.get("figure", "")
     figure = int(figure) if figure.isascii() and figure.isdigit() and len(figure) < 19 else None
-    DataVersion.summaries_current()
     page = found(SourceRecords.objects.for_source_page, key, figure)
     context = {"page": page, "source": page.source}
     return respond(request, "pages/source.html", context, page.as_json, as_json)
@@ -271,7 +267,6 @@ def pavilion_list(request):
 
 @cached_page
 def company_list(request):
-    DataVersion.summaries_current()
     return table_page(
         request,
         table_class=CompanyTable,
@@ -363,7 +358,6 @@ def award_list(request):
 
 @cached_page
 def participation(request):
-    DataVersion.summaries_current()
     years = CompanyRows.objects.participation_years()
     # Sorted by a year column: that year's columns are read in the query, to sort by.
     year_of = {f"y{year}": year for year in years}

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -244,7 +245,9 @@ def test_the_home_page_follows_the_years_a_city_is_on_record_at_once(
 
 def test_threads_that_miss_a_page_at_once_render_it_once(transactional_db):
     """Four threads of one process ask for a page that is not cached: the first renders it,
-    the others wait for it and are served the same page."""
+    the others wait for it and are served the same page. The derived tables, out of date in
+    a new database, are rebuilt by one thread first while the others wait (without it, SQLite
+    refused the others' rebuild: "database table is locked")."""
     cache.clear()
     renders = []
 
@@ -274,3 +277,18 @@ def test_threads_that_miss_a_page_at_once_render_it_once(transactional_db):
 
     assert len(renders) == 1
     assert answers == [b"rendered 1 time(s)"] * 4
+    assert DataVersion.state()[1]  # the derived tables are current
+
+
+def test_a_migration_that_adds_a_derived_table_has_them_rebuilt(transactional_db):
+    """A deployment that migrates to a new derived table (here the cities' totals) finds it
+    filled by its first request rather than read empty until the data next changes."""
+    DataVersion.bump()
+    DataVersion.summaries_current()
+    assert DataVersion.state()[1]
+    call_command("migrate", "cesdash", "0008", verbosity=0)
+    call_command("migrate", "cesdash", verbosity=0)
+
+    assert not DataVersion.state()[1]
+    DataVersion.summaries_current()
+    assert DataVersion.state()[1]

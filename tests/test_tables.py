@@ -25,10 +25,10 @@ from delegations.models import ReportedFigure
 EN = {"accept-language": "en"}
 KO = {"accept-language": "ko"}
 
-# Reading the data version, locking it, emptying (one TRUNCATE on PostgreSQL, four DELETEs on
-# SQLite) and filling the four summary tables, naming the companies with no record, marking the
-# version: in a transaction (a savepoint in a test).
-REBUILD_QUERIES = 14
+# Reading the data version, locking it, emptying (one TRUNCATE on PostgreSQL, five DELETEs on
+# SQLite) and filling the five derived tables (`cesdash.models.SUMMARIES`), naming the companies
+# with no record, marking the version: in a transaction (a savepoint in a test).
+REBUILD_QUERIES = 16
 
 TABLES = {
     "/results/": ResultsTable,
@@ -404,7 +404,7 @@ def test_query_count_per_page_does_not_grow_with_the_data(
         assert client.get(url + "?year=2024").status_code == 200
 
 
-def test_company_summaries_are_rebuilt_in_the_same_queries_whatever_the_data(
+def test_the_summaries_are_rebuilt_in_the_same_queries_whatever_the_data(
     came_back, make_company, django_assert_num_queries
 ):
     """The summaries are rebuilt in SQL, not a query a company: as many queries for 2
