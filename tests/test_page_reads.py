@@ -66,6 +66,7 @@ def test_a_citys_public_companies_are_those_public_names(daegu, make_region, mak
     elsewhere = make_company("elsewhere", "다른곳", "Elsewhere", region=make_region("b", "부", "B"))
     Exhibit.objects.create(company=elsewhere, **at)
 
+    DataVersion.summaries_current()  # `CompanySummary`, as a request brings it up to date
     assert set(public_companies_of(daegu)) == set(Company.objects.public().filter(region=daegu))
     assert set(public_companies_of(daegu)) == {shown, unrecorded, mixed}
 
