@@ -36,7 +36,6 @@ from companies.models import (
     Contract,
     Exhibit,
     InnovationAward,
-    took_part,
     winners_named,
 )
 from delegations.bilingual import localized_fields
