@@ -114,20 +114,13 @@ CITIES_SHOWN = 12
 
 
 def companies_at(edition):
-    """A city's companies exhibiting at `edition`, for ranking cities by size: its city-wide
-    figure, else its pavilions' figures added up (NULL where none is reported)."""
-    figures = ReportedFigure.objects.filter(
-        region=OuterRef("pk"), edition=edition, metric=Metric.COMPANIES
-    ).order_by()
-    return Coalesce(
-        Subquery(figures.filter(pavilion__isnull=True).values("value")[:1]),
-        Subquery(
-            figures.filter(pavilion__isnull=False)
-            .values("region")
-            .annotate(total=Sum("value"))
-            .values("total")
-        ),
+    """A city's companies exhibiting at `edition`, for ranking cities by size: its total
+    (`CityTotal`: its city-wide figure, else its pavilions' added up), NULL where none is
+    reported."""
+    total = CityTotal.objects.filter(
+        region=OuterRef("pk"), metric=Metric.COMPANIES, year=edition.year, figures__gt=0
     )
+    return Subquery(total.values("value")[:1])
 
 
 def first_exhibits(edition, size=None):
@@ -357,15 +350,13 @@ class CesQuerySet(models.QuerySet):
             )
             .get(year=year)
         )
-        # A city is at this CES by a delegation, a pavilion, a figure, an agreement or an
-        # award won by one of its companies.
+        # A city is at this CES by a delegation, a pavilion or a figure (as `CityYear` keeps
+        # them), an agreement or an award won by one of its companies.
         city = OuterRef("pk")
         cities = list(
             Region.objects.at_ces()
             .filter(
-                Exists(Delegation.objects.filter(region=city, edition=edition))
-                | Exists(Pavilion.objects.filter(region=city, edition=edition))
-                | Exists(ReportedFigure.objects.filter(region=city, edition=edition))
+                Exists(CityYear.objects.filter(region=city, year=edition.year))
                 | Exists(Agreement.objects.filter(region=city, edition=edition))
                 | Exists(InnovationAward.objects.filter(company__region=city, edition=edition))
             )
