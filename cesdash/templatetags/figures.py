@@ -7,6 +7,7 @@
 
 import html
 import json
+from functools import lru_cache
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -94,9 +95,10 @@ def total(total):
 
 
 @register.simple_tag
-def total_cells(totals):
+def total_cells(totals, language=None):
     """A `<td class="num">` of each of `totals` (`total_html`): a row of a chart's data table."""
-    return SafeString("".join(f'<td class="num">{total_html(t)}</td>' for t in totals))
+    language = language or get_language()
+    return SafeString("".join(f'<td class="num">{total_html(t, language)}</td>' for t in totals))
 
 
 @register.simple_tag
@@ -104,10 +106,11 @@ def chart_rows(rows):
     """The rows of a chart's data table: a `<th>` of the row's label (a year, a city) and a
     `<td>` of each of its totals (`total_cells`), as a template loop wrote them, spacing and
     all (tests/test_rendering.py checks the two agree): a trend chart has a row a year."""
+    language = get_language()  # once a chart, not once a total: a page shows hundreds
     return SafeString(
         "".join(
             f'\n        <tr><th scope="row">{escape(row["label"])}</th>'
-            f"{total_cells(row['cells'])}</tr>\n        "
+            f"{total_cells(row['cells'], language)}</tr>\n        "
             for row in rows
         )
     )
@@ -119,16 +122,18 @@ def results_rows(rows):
     them, spacing and all (tests/test_rendering.py checks the two agree): a city or a CES,
     its marks, and a cell of each figure (`total_html`) with how many of it are itemised on
     record. The city page has a row a year, the edition page a row a city."""
-    return SafeString("".join(_results_row(row) for row in rows))
+    language = get_language()
+    return SafeString("".join(_results_row(row, language) for row in rows))
 
 
-def _results_row(row):
+def _results_row(row, language):
     if row.city:
         head = f'<a href="{escape(row.city.get_absolute_url())}">{escape(row.city.name)}</a>'
     else:
         head = f'<a href="{escape(page_url("edition", row.year))}">CES {escape(row.year)}</a>'
     cells = "".join(
-        f'\n        <td class="num" data-metric="{escape(cell.metric)}">{total_html(cell.total)}'
+        f'\n        <td class="num" data-metric="{escape(cell.metric)}">'
+        f"{total_html(cell.total, language)}"
         f"\n          {_recorded(cell)}\n        </td>\n      "
         for cell in row.cells
     )
@@ -157,16 +162,24 @@ def figure_script(figure, element_id):
     return SafeString(f'<script id="{escape(element_id)}" type="application/json">{text}</script>')
 
 
-def total_html(total):
-    """What the `total` tag shows, built once a total and language: a page with charts shows
-    hundreds of totals, some of them three times (a card, a chart's table, the comparison)."""
-    language = get_language()
+def total_html(total, language=None):
+    """What the `total` tag shows, built once a total and language (the page's, unless given):
+    a page with charts shows hundreds of totals, some of them three times (a card, a chart's
+    table, the comparison)."""
+    language = language or get_language()
     if not total:
-        return SafeString(f'<span class="not-reported">{escape(_("not reported"))}</span>')
+        return not_reported(language)
     markup = total.rendered.get(language)
     if markup is None:
-        markup = total.rendered[language] = _total_html(total)
+        markup = total.rendered[language] = _total_html(total, language)
     return markup
+
+
+@lru_cache
+def not_reported(language):
+    """The markup of a figure not reported, in `language` (the page's, as `total_html` is
+    given it): the same text for every one of a page's gaps."""
+    return SafeString(f'<span class="not-reported">{escape(_("not reported"))}</span>')
 
 
 def escape(text):
@@ -176,10 +189,10 @@ def escape(text):
     return html.escape(str(text))
 
 
-def _total_html(total):
+def _total_html(total, language):
     # Strings joined and escaped here, rather than with format_html: the same markup in a
     # fraction of the time (tests/test_rendering.py checks the two agree).
-    href, title = source_link(total)
+    href, title = source_link(total, language)
     if total.figure_id:  # `figure_url`, its row of the source page
         href += f"?figure={total.figure_id}#figure-{total.figure_id}"
     markup = (
@@ -193,10 +206,10 @@ def _total_html(total):
     return SafeString(markup)
 
 
-def source_link(total):
+def source_link(total, language):
     """The address of the page of a total's source and the link's title, escaped, in the page's
     language: made once a source for all the totals of a page (`Total.source_links`)."""
-    key = (total.source.pk, get_language())
+    key = (total.source.pk, language)
     link = total.source_links.get(key)
     if link is None:
         title = _("Source: %(title)s") % {"title": total.source.title}
