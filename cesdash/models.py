@@ -660,14 +660,31 @@ class SourceRecordsQuerySet(models.QuerySet):
             for row in rows:
                 row.source = source
 
+        def figures_of_source(rows):
+            # A pavilion's figure is at the pavilion's CES (`ReportedFigure.save` sets it): the
+            # figure's edition is the pavilion's, given rather than read again for each row.
+            for row in rows:
+                row.source = source
+                if row.pavilion_id is not None:
+                    row.pavilion.edition = row.edition
+
         return SourcePage(
             source=source,
+            # Ordered by "pavilion" after the CES and the city, but by its kind and name only:
+            # the pavilion's own CES and city, first in its order, are the figure's (as above),
+            # so they tie within the rows' CES and city, and joining them again made the query
+            # take as long to plan on PostgreSQL as to run.
             figures=preview(
-                figures.select_related("edition", "region", "pavilion__edition").order_by(
-                    *first, "-edition__year", "region", "pavilion", "metric"
+                figures.select_related("edition", "region", "pavilion").order_by(
+                    *first,
+                    "-edition__year",
+                    "region",
+                    "pavilion__kind",
+                    "pavilion__name_ko",
+                    "metric",
                 ),
                 size=FIGURES_SHOWN,
-                prepare=of_source,
+                prepare=figures_of_source,
                 first=shown,
                 count=kept("figures"),
             ),
