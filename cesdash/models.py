@@ -660,9 +660,9 @@ class SourceRecordsQuerySet(models.QuerySet):
             for row in rows:
                 row.source = source
 
-        def figures_of_source(rows):
-            # A pavilion's figure is at the pavilion's CES (`ReportedFigure.save` sets it): the
-            # figure's edition is the pavilion's, given rather than read again for each row.
+        def at_pavilions_ces(rows):
+            # A pavilion's figure or exhibit is at the pavilion's CES (their `save()` sets it):
+            # the row's edition is the pavilion's, given rather than joined in again.
             for row in rows:
                 row.source = source
                 if row.pavilion_id is not None:
@@ -684,7 +684,7 @@ class SourceRecordsQuerySet(models.QuerySet):
                     "metric",
                 ),
                 size=FIGURES_SHOWN,
-                prepare=figures_of_source,
+                prepare=at_pavilions_ces,
                 first=shown,
                 count=kept("figures"),
             ),
@@ -726,9 +726,9 @@ class SourceRecordsQuerySet(models.QuerySet):
             ),
             exhibits=preview(
                 Exhibit.objects.filter(source=source)
-                .select_related("edition", "company", "pavilion__edition")
+                .select_related("edition", "company", "pavilion")
                 .order_by("pk"),
-                prepare=of_source,
+                prepare=at_pavilions_ces,
                 count=kept("exhibits"),
             ),
         )

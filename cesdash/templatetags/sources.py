@@ -21,19 +21,28 @@ register = template.Library()
 def figure_rows(figures, source):
     """The `<tr>` of each of `figures`, all taken from `source`: its CES, city, pavilion (or the
     whole delegation), figure, value with its marks, and the article's words."""
-    language = escape(source.language)
-    whole_delegation = escape(_("whole delegation"))
-    return SafeString("".join(_figure_row(f, language, whole_delegation) for f in figures))
+    # What a hundred rows share, worked out once: the article's language, the text of the
+    # city-wide figures, each figure's label and each set of marks (`_figure_row`).
+    shared = {
+        "language": escape(source.language),
+        "whole delegation": escape(_("whole delegation")),
+        "labels": {},
+        "marks": {},
+    }
+    return SafeString("".join(_figure_row(f, shared) for f in figures))
 
 
-def _figure_row(f, language, whole_delegation):
+def _figure_row(f, shared):
     year = f.edition.year
     region = f.region
     if f.pavilion:
         href, name = escape(f.pavilion.get_absolute_url()), escape(f.pavilion.name)
         pavilion = f'<a href="{href}">{name}</a>'
     else:
-        pavilion = f'<span class="muted">{whole_delegation}</span>'
+        pavilion = f'<span class="muted">{shared["whole delegation"]}</span>'
+    label = shared["labels"].get(f.metric)
+    if label is None:
+        label = shared["labels"][f.metric] = escape(f.get_metric_display())
     if f.currency:
         value = escape(format_money(f.value, f.currency, f.approximate))
         if f.converted_value:
@@ -41,12 +50,16 @@ def _figure_row(f, language, whole_delegation):
             value += f'<div class="converted">({converted})</div>'
     else:
         value = escape(format_count(f.value, f.approximate))
-    quote = f'<q lang="{language}">{escape(f.quote)}</q>' if f.quote else ""
+    flags = (f.preview, f.mixed_kinds)
+    flagged = shared["marks"].get(flags)
+    if flagged is None:
+        flagged = shared["marks"][flags] = mark_tags(marks(f))
+    quote = f'<q lang="{shared["language"]}">{escape(f.quote)}</q>' if f.quote else ""
     return (
         f'\n      <tr id="figure-{escape(f.pk)}">'
         f'<td><a href="{escape(page_url("edition", year))}">{escape(year)}</a></td>'
         f'<td><a href="{escape(region.get_absolute_url())}">{escape(region.name)}</a></td>'
-        f"<td>{pavilion}</td><td>{escape(f.get_metric_display())}</td>\n"
-        f'        <td class="num">{value}{mark_tags(marks(f))}</td>\n'
+        f"<td>{pavilion}</td><td>{label}</td>\n"
+        f'        <td class="num">{value}{flagged}</td>\n'
         f'        <td class="long">{quote}</td></tr>\n    '
     )
