@@ -112,3 +112,36 @@ def test_a_source_pages_figures_are_in_the_order_of_cities_pavilions_and_figures
         for metric in ("companies", "mous")
     ]  # the main pavilion, the other, the sports one
     assert {(f["year"], f["city"]) for f in shown[:7]} == {(2024, "daegu")}
+
+
+def test_a_source_page_reaches_back_as_far_as_its_first_hundred_published_figures_go(
+    client, make_source, make_region, make_edition
+):
+    """The figures shown are the first `FIGURES_SHOWN` of the full order, the latest CES first,
+    counted among published figures only: 60 of 2024 and 40 of 2019 make exactly a hundred
+    (2005's are not shown), whatever the drafts of 2024 (which would make a hundred there)."""
+    from cesdash.models import FIGURES_SHOWN
+
+    source = make_source(key="a-hundred")
+    cities = [make_region(f"town-{n:02}", f"읍{n:02}", f"Town {n:02}") for n in range(60)]
+    for year, where, published in (
+        (2024, cities, True), (2024, cities[:40], False), (2019, cities[:40], True),
+        (2005, cities[:10], True),
+    ):  # fmt: skip
+        metric = "companies" if published else "consultations"
+        ReportedFigure.all_objects.bulk_create(
+            ReportedFigure(
+                edition=make_edition(year), region=city, metric=metric, value=1, source=source,
+                published=published,
+            )
+            for city in where
+        )  # fmt: skip
+    DataVersion.bump()
+
+    page = client.get("/sources/a-hundred.json").json()
+    full = ReportedFigure.objects.filter(source=source).order_by(
+        "-edition__year", "region", "pavilion", "metric"
+    )
+    assert [f["id"] for f in page["figures"]] == [f.pk for f in full[:FIGURES_SHOWN]]
+    assert {f["year"] for f in page["figures"]} == {2024, 2019}
+    assert page["on_record"]["figures"]["count"] == 110
