@@ -562,6 +562,41 @@ class PavilionResults(Pavilion):
         proxy = True
 
 
+# The kinds of record a source page counts as `RecordCount` keeps them.
+SOURCE_PAGE_COUNTS = ("figures", "pavilions", "agreements", "contracts", "awards", "exhibits")
+
+
+@cache
+def sources_counted():
+    """`SourceRecords` each with how many published records of each kind it gives
+    (`<kind>_on_record`, as `RecordCount` keeps them: the view brings it up to date first), and
+    `figures_from`, the year of its `FIGURES_SHOWN`-th figure, the latest CES first (0 where it
+    has fewer): the year its page's figures go back to, found among its counts a CES (the
+    first, from the latest, by which they add up to that many) rather than by sorting every
+    figure of the article by year. Built once a process, as `city_total_rows`."""
+    source = OuterRef("pk")
+    counts = {
+        f"{kind}_on_record": RecordCount.objects.of_source(kind, source)
+        for kind in SOURCE_PAGE_COUNTS
+    }
+    figures = RecordCount.objects.filter(kind="figures")
+    from_then_on = (
+        figures.filter(source=OuterRef("source"), year__gte=OuterRef("year"))
+        .order_by()
+        .values("source")
+        .annotate(n=Sum("records"))
+        .values("n")
+    )
+    years = (
+        figures.filter(source=source)
+        .annotate(from_then_on=Subquery(from_then_on))
+        .filter(from_then_on__gte=FIGURES_SHOWN)
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    return SourceRecords.objects.annotate(**counts, figures_from=Coalesce(Subquery(years), 0))
+
+
 class SourceRecordsQuerySet(models.QuerySet):
     def for_sources_page(self):
         """The sources page (/sources/): every article, with how many figures and itemised
@@ -586,22 +621,22 @@ class SourceRecordsQuerySet(models.QuerySet):
         first of each kind of record in the order they were entered (as the article lists them;
         an index order, where sorting 200,000 exhibits took most of a second), with how many
         there are in all and the table that lists them."""
-        source = self.get(key=key)
+        source = sources_counted().get(key=key)
         figures = ReportedFigure.objects.filter(source=source)
 
         def kept(kind):
-            # How many there are, as `RecordCount` keeps it: counting an article's 200,000
-            # exhibits, even from an index, was most of the page's reading.
-            return RecordCount.objects.of_source(kind, source)
+            # How many there are, as `RecordCount` keeps it (counting an article's 200,000
+            # exhibits, even from an index, was most of the page's reading), read with the
+            # article (`sources_counted`) rather than by a subquery of each list.
+            return Value(getattr(source, f"{kind}_on_record"))
 
         first = [Case(When(pk=figure, then=0), default=1)] if figure else []
         # The figures shown are among those of the latest CES down to the year of the last one
-        # shown (and the one a link names), read down the (source, published, CES) index:
-        # sorting only those, rather than every figure of an article that has thousands, by
-        # city and pavilion names.
-        by_year = figures.order_by("-edition__year").values("edition__year")
-        last_year = Coalesce(Subquery(by_year[FIGURES_SHOWN - 1 :][:1]), 0)
-        shown = Q(edition__in=Edition.objects.filter(year__gte=last_year).values("pk"))
+        # shown (`figures_from`; and the one a link names), read down the (source, published,
+        # CES) index: sorting only those, rather than every figure of an article that has
+        # thousands, by city and pavilion names.
+        years = Edition.objects.filter(year__gte=source.figures_from)
+        shown = Q(edition__in=years.values("pk"))
         if figure:
             shown |= Q(pk=figure)
 
@@ -610,14 +645,31 @@ class SourceRecordsQuerySet(models.QuerySet):
             for row in rows:
                 row.source = source
 
+        def at_pavilions_ces(rows):
+            # A pavilion's figure or exhibit is at the pavilion's CES (their `save()` sets it):
+            # the row's edition is the pavilion's, given rather than joined in again.
+            for row in rows:
+                row.source = source
+                if row.pavilion_id is not None:
+                    row.pavilion.edition = row.edition
+
         return SourcePage(
             source=source,
+            # Ordered by "pavilion" after the CES and the city, but by its kind and name only:
+            # the pavilion's own CES and city, first in its order, are the figure's (as above),
+            # so they tie within the rows' CES and city, and joining them again made the query
+            # take as long to plan on PostgreSQL as to run.
             figures=preview(
-                figures.select_related("edition", "region", "pavilion__edition").order_by(
-                    *first, "-edition__year", "region", "pavilion", "metric"
+                figures.select_related("edition", "region", "pavilion").order_by(
+                    *first,
+                    "-edition__year",
+                    "region",
+                    "pavilion__kind",
+                    "pavilion__name_ko",
+                    "metric",
                 ),
                 size=FIGURES_SHOWN,
-                prepare=of_source,
+                prepare=at_pavilions_ces,
                 first=shown,
                 count=kept("figures"),
             ),
@@ -659,9 +711,9 @@ class SourceRecordsQuerySet(models.QuerySet):
             ),
             exhibits=preview(
                 Exhibit.objects.filter(source=source)
-                .select_related("edition", "company", "pavilion__edition")
+                .select_related("edition", "company", "pavilion")
                 .order_by("pk"),
-                prepare=of_source,
+                prepare=at_pavilions_ces,
                 count=kept("exhibits"),
             ),
         )

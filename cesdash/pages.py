@@ -7,6 +7,7 @@ language of the request.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -593,9 +594,10 @@ class SourcePage:
     awards: Preview
     exhibits: Preview
 
-    @property
+    @cached_property
     def tables(self):
-        """The tables that list every record of a kind taken from the article."""
+        """The tables that list every record of a kind taken from the article (the page links
+        to five of them)."""
         query = urlencode({"source": self.source.key})
         return {
             name: f"{reverse(name)}?{query}"
