@@ -65,7 +65,7 @@ clean:
 	rm -rf $(VENV) staticfiles
 
 # Every page, throughput, exports and page weight on the synthetic data, on SQLite and PostgreSQL:
-# prints and writes bench/RESULTS.md (about 20 minutes; BENCH_ARGS="--scale 0.1 --skip-postgres").
+# prints and writes bench/RESULTS.md (about 25 minutes; BENCH_ARGS="--scale 0.1 --skip-postgres").
 # Needs wrk, and PostgreSQL's server for its half; installs them where it may (as root, Debian).
 .PHONY: bench
 bench: setup static
