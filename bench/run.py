@@ -132,10 +132,10 @@ def wrk(port, path, seconds):
             "socket_errors": errors.group(1) if errors else ""}  # fmt: skip
 
 
-# wrk runs a page: its rate is their median. Each run opens its connections anew, and which
-# worker accepts each is a race: a run whose connections mostly land on one of the two
-# workers serves at about half the rate, whatever the page (0.2-0.6× /healthz for the same
-# page in successive 3-second runs).
+# wrk runs a page: its rate is their median. Successive 3-second runs of the same cached page
+# gave 0.2 to 0.6× /healthz: each run opens its connections anew and the two workers take
+# unequal shares of them (7 and 1 of 8, seen with `ss`), and the machine's two cores are
+# shared with whatever else runs.
 RUNS = 3
 
 
@@ -457,8 +457,8 @@ def report(results, machine, args):
             f"/healthz on the same server: {result['healthz']:,.0f} requests/s "
             f"(the mean of the median of {RUNS} runs before the pages and of {RUNS} after). "
             f"Each page: the median of {RUNS} runs of {result['wrk_seconds']} s, all shown "
-            "(which of the two workers accepts each connection is a race, and a run whose "
-            "connections mostly land on one serves at about half the rate).",
+            "(successive runs of one page varied up to threefold: the two workers take unequal "
+            "shares of a run's connections, and the cores are shared).",
             "",
             "| page | requests/s | × /healthz | runs (requests/s) | non-2xx |",
             "|---|---:|---:|---|---:|",
