@@ -273,8 +273,8 @@ class Results:
 
     totals: dict = field(default_factory=dict)  # (city id, year, metric) -> Total
     recorded: dict = field(default_factory=dict)  # (city id, year, metric) -> count
-    # (city id, year, metric) -> the total as a later one is shown against it
-    # (`Total.as_earlier`), for every total read, also of the years not in `totals`.
+    # (city id, year, metric) -> every total read as a later one is shown against it: the
+    # total itself, or where its year is not built (not in `totals`), `Total.as_earlier`.
     earlier: dict = field(default_factory=dict)
 
     @classmethod
@@ -312,7 +312,7 @@ class Results:
             scope = (region, metric, tuple((kind, count) for kind, count, _value in parts))
             value, currency, usd, approximate = row[3], row[4] or "", row[5], bool(row[6])
             if years is None or year in years:
-                totals[region, year, metric] = Total(
+                total = totals[region, year, metric] = Total(
                     metric,
                     year,
                     value,
@@ -330,10 +330,10 @@ class Results:
                     like.get(scope),
                     source_links=source_links,
                 )
-            # What `Total.as_earlier` gives, without reading it back from the total.
-            previous[figure] = like[scope] = earlier[region, year, metric] = Total(
-                metric, year, value, currency, usd, approximate, parts=parts
-            )
+            else:
+                # What `Total.as_earlier` gives: all that a later total reads of it.
+                total = Total(metric, year, value, currency, usd, approximate, parts=parts)
+            previous[figure] = like[scope] = earlier[region, year, metric] = total
         return cls(totals, recorded, earlier)
 
     def get(self, city_id, year, metric):
