@@ -113,6 +113,23 @@ def test_edition_page_shows_every_pavilion(client, world):
     assert "에너캠프" in page
 
 
+def test_the_edition_page_lists_its_few_cities_in_the_order_of_every_chart(
+    client, make_region, make_pavilion, make_figure
+):
+    """Where a CES has no more cities than the page shows, they come in the order they were
+    entered, as in every chart's legend, not by name; a city only at another CES is not
+    there."""
+    for slug, name in (("ulsan", "울산"), ("gangwon", "강원"), ("busan", "부산")):
+        make_figure(make_pavilion(2024, make_region(slug, name, slug), name, slug), "companies", 5)
+    make_pavilion(2019, make_region("seoul", "서울", "Seoul"), "서울관", "Seoul")
+    page = client.get("/editions/2024/", headers={"accept-language": "ko"}).content.decode()
+    results = page[page.index("results-table") :]
+    rows = [results.index(f'href="/cities/{slug}/"') for slug in ("ulsan", "gangwon", "busan")]
+
+    assert rows == sorted(rows)
+    assert 'href="/cities/seoul/"' not in results
+
+
 def test_pavilion_page_shows_coverage_and_sources(client, world):
     page = text_of(client.get("/editions/2024/daegu/", headers={"accept-language": "en"}))
 

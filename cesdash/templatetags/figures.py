@@ -70,10 +70,11 @@ def city_options(cities, selected=None, leave_out=()):
     """The `<option>` of each of `cities` (its slug, its name), `selected` marked as such and
     those in `leave_out` left out: the city choices list every city on record, 250 of them."""
     left_out = {city.pk for city in leave_out}
+    first, other = (f"name_{code}" for code in language_order())  # `city.name`, read once
     return SafeString(
         "".join(
             f'<option value="{escape(city.slug)}"{" selected" if city == selected else ""}>'
-            f"{escape(city.name)}</option>"
+            f"{escape(getattr(city, first) or getattr(city, other))}</option>"
             for city in cities
             if city.pk not in left_out
         )
