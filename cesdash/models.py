@@ -368,33 +368,26 @@ class CesQuerySet(models.QuerySet):
         # A city is at this CES by a delegation, a pavilion or a figure (as `CityYear` keeps
         # them), an agreement or an award won by one of its companies.
         city = OuterRef("pk")
-        cities = list(
-            Region.objects.filter(on_record())  # `at_ces()`, in its order
-            .order_by("pk")
-            .filter(
-                Exists(CityYear.objects.filter(region=city, year=edition.year))
-                | Exists(Agreement.objects.filter(region=city, edition=edition))
-                | Exists(InnovationAward.objects.filter(company__region=city, edition=edition))
-            )
-            .annotate(
+        at_edition = Region.objects.filter(on_record()).filter(  # `at_ces()`
+            Exists(CityYear.objects.filter(region=city, year=edition.year))
+            | Exists(Agreement.objects.filter(region=city, edition=edition))
+            | Exists(InnovationAward.objects.filter(company__region=city, edition=edition))
+        )
+        # The biggest first (companies exhibiting; unknown last, then in the order of every
+        # chart), counted in the same query: only the cities shown are read.
+        cities = preview(
+            at_edition.annotate(
                 companies_exhibiting=companies_at(edition),
                 # Its presence inferred, not reported (the e mark beside its name).
                 implied_here=Exists(
                     Delegation.objects.filter(region=city, edition=edition, implied=True)
                 ),
-            )
+            ).order_by(F("companies_exhibiting").desc(nulls_last=True), "pk"),
+            at_edition,
+            size=CITIES_SHOWN,
         )
-        shown = cities
-        if len(cities) > CITIES_SHOWN:
-            shown = sorted(
-                cities,
-                key=lambda c: (
-                    c.companies_exhibiting is None,
-                    -(c.companies_exhibiting or 0),
-                    c.pk,
-                ),
-            )
-            shown = shown[:CITIES_SHOWN]
+        # All of them, where they are few: then in the order of every chart.
+        shown = cities if cities.on_record > CITIES_SHOWN else sorted(cities, key=lambda c: c.pk)
         ids = [c.pk for c in shown]
         # The pavilions with their coverage, their figures read for the ten shown
         # (`add_reported_figures`): building and compiling the 34 aggregates of every figure
@@ -410,8 +403,8 @@ class CesQuerySet(models.QuerySet):
         )
         return EditionPage(
             edition=edition,
-            cities=shown,
-            cities_on_record=len(cities),
+            cities=list(shown),
+            cities_on_record=cities.on_record,
             # The totals of this CES, and of these cities' earlier years the ones it is shown
             # against (a window over one year's rows would see none).
             results=Results.build(

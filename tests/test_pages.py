@@ -130,6 +130,31 @@ def test_the_edition_page_lists_its_few_cities_in_the_order_of_every_chart(
     assert 'href="/cities/seoul/"' not in results
 
 
+def test_the_edition_page_shows_the_biggest_of_many_cities(
+    client, make_region, make_pavilion, make_figure, make_source
+):
+    """Where a CES has more cities than the page shows side by side, the biggest by companies
+    exhibiting come first (a city-wide figure wins over its pavilions'; unknown last, ties
+    in the order of every chart), and the page says how many there are in all."""
+    sizes = [5, 40, None, 12, 40, 3, None, 8, 1, 2, 7, 30, 9, None]
+    cities = [make_region(f"city-{n:02d}", f"도시{n}", f"City {n}") for n in range(len(sizes))]
+    for city, size in zip(cities, sizes, strict=True):
+        pavilion = make_pavilion(2024, city, city.name_ko, city.name_en)
+        make_figure(pavilion, "consultations", 100)
+        if size is not None:
+            make_figure(pavilion, "companies", size)
+    ReportedFigure.objects.create(  # city 13's own total: the biggest
+        edition=pavilion.edition, region=cities[13], metric="companies", value=99,
+        source=make_source(),
+    )  # fmt: skip
+    page = client.get("/editions/2024.json").json()
+    shown = [row["city"]["slug"] for row in page["cities"]]
+    order = [13, 1, 4, 11, 3, 12, 7, 10, 0, 5, 9, 8]
+
+    assert shown == [f"city-{n:02d}" for n in order]
+    assert page["on_record"]["cities"]["count"] == 14
+
+
 def test_pavilion_page_shows_coverage_and_sources(client, world):
     page = text_of(client.get("/editions/2024/daegu/", headers={"accept-language": "en"}))
 
