@@ -8,6 +8,7 @@ documented read each (`CompanyRows.objects.for_companies_table()`, ...), passed 
 
 import copy
 from collections import OrderedDict
+from functools import cache
 
 import django_tables2 as tables
 from django.db import connections
@@ -49,6 +50,7 @@ from delegations.models import (
     Source,
     add_reported_figures,
     page_url,
+    reported_columns,
 )
 
 from .totals import Total, figure_marks
@@ -480,11 +482,22 @@ PAVILION_FIELDS = (
 )
 
 
+#: The pavilion table's columns that its read computes with aggregates: each reported figure
+#: and its flags (`reported_columns`), and the coverage of the itemised records (`COVERAGE`).
+AGGREGATED = frozenset((*(name for name, _metric, _field in reported_columns()), *COVERAGE))
+
+
+def sort_fields(name, column):
+    """The fields (their first part, no direction) a table's column `name` sorts by."""
+    keys = column.order_by or (column.accessor or name,)
+    return {
+        str(key).lstrip("-").replace(Accessor.LEGACY_SEPARATOR, "__").split("__")[0] for key in keys
+    }
+
+
 class PavilionTable(DataTable):
     rows_by_key = True
     rows_class = PavilionRows
-    #: The columns the table sorts by without its figures' aggregates (`PavilionRows`).
-    plain_sorts = ("year", "city", "pavilion")
     counted = "pavilions"
     year = year_column()
     city = NameColumn(
@@ -575,6 +588,12 @@ class PavilionTable(DataTable):
         super().__init__(data, **kwargs)
         self.prepare_records = add_coverage  # where the read leaves coverage to the page
 
+    @classmethod
+    def plain_sorts(cls):
+        """The columns the table sorts by without its aggregates (`AGGREGATED`), whose rows
+        are then read with their figures for a page only (`PavilionRows`)."""
+        return plain_sorts(cls)
+
     def render_contract_value_recorded_usd(self, value, record):
         if not record.contracts_recorded:
             return "—"
@@ -593,6 +612,12 @@ class PavilionTable(DataTable):
             Q(pk__in=self.data.data.order_by().values("source"))
             | Q(pk__in=figures.values("source"))
         )
+
+
+@cache
+def plain_sorts(table_class):
+    columns = table_class.base_columns.items()
+    return frozenset(name for name, column in columns if not sort_fields(name, column) & AGGREGATED)
 
 
 def pavilion_summary(pavilions):
