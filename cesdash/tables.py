@@ -207,7 +207,8 @@ class RowsByKey(TableQuerysetData):
 
     Sorted by year first (every table's default), the rows are counted a CES at a time instead
     of all at once: the counts give the total, and say which CES a page's rows are in, so only
-    those are sorted (a page of the latest CES sorts its 10,000 exhibits, not 200,000).
+    those are sorted (a page of the latest CES sorts its 10,000 exhibits, not 200,000). Where
+    the counts are kept (`stored`), they give the total in any order.
     """
 
     YEAR = "edition__year"
@@ -282,7 +283,8 @@ class RowsByKey(TableQuerysetData):
         return sorted(counts, reverse=self.year_order() == "desc")
 
     def __len__(self):
-        if self.year_order():
+        # Every published record of a kind, in any order: its counts kept a CES at a time.
+        if self.year_order() or self.stored is not None:
             return sum(n for _year, n in self.year_counts)
         if self.counted_by is not None and getattr(self, "_length", None) is None:
             self._length = self.counted_by.count()

@@ -7,7 +7,7 @@ would be silently ignored."""
 import json
 
 import pytest
-from pagetext import body_rows
+from pagetext import body_rows, text
 
 from cesdash.models import PavilionResults
 from cesdash.tables import PavilionTable
@@ -66,3 +66,16 @@ def test_the_page_sorted_by_companies_and_by_companies_named(client, world):
         ("2024", "Jeonbuk"),
         ("2019", "Daegu"),
     ]
+
+
+@pytest.mark.parametrize("sort", ["-companies", "pavilion", "-year"])
+def test_the_table_sorted_any_way_counts_its_published_pavilions(
+    client, world, make_pavilion, make_region, sort
+):
+    busan = make_region("busan", "부산", "Busan")
+    make_pavilion(2024, busan, "부산관", "Busan Pavilion", published=False)
+
+    page = text(client.get(f"/pavilions/?sort={sort}", headers=EN).content.decode())
+
+    assert "3 rows" in page
+    assert "Busan" not in page
