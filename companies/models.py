@@ -341,8 +341,11 @@ class Contract(Publishable):
             models.Index(fields=["edition", "published"], name="contract_ces_published"),
             # The contracts table by amount, the largest first, empty amounts last: SQLite's
             # NULLs sort first, so last down a descending index (PostgreSQL has its own,
-            # companies/migrations/0011).
-            models.Index(F("amount").desc(), name="contract_by_amount"),
+            # companies/migrations/0011). With the key, for ties, and whether it is published:
+            # a page of keys read from the index alone, without sorting each amount's ties.
+            models.Index(
+                F("amount").desc(), F("id").desc(), F("published"), name="contract_by_amount_key"
+            ),
             # The sums above the contracts table, a currency at a time (`totals_by_currency`),
             # read from the index alone.
             models.Index(fields=["currency", "published", "amount"], name="contract_totals"),

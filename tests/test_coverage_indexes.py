@@ -1,6 +1,8 @@
-"""The pavilion table's coverage of a page of pavilions is counted down the records' coverage
-indexes alone, without reading the records (companies/migrations/0012)."""
+"""Pages of the tables read down their indexes: the pavilion table's coverage is counted from
+the records' coverage indexes alone (companies/migrations/0012), a page of contracts by amount
+is found down one without sorting (0013)."""
 
+import pytest
 from django.db import connection
 
 from cesdash.models import coverage_parts
@@ -31,3 +33,15 @@ def test_a_page_of_pavilions_coverage_reads_only_the_coverage_indexes(world):
         else:
             assert f"USING COVERING INDEX {index}" in shown
     assert "agreement_pavilion_coverage" in shown
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL has its own (0011)")
+def test_a_page_of_contracts_by_amount_is_read_down_the_index_without_sorting(world):
+    from cesdash.exports import nulls_last
+    from companies.models import Contract
+
+    rows = nulls_last(Contract.objects.for_contracts_table().order_by("-amount"))
+    shown = plan(rows.values_list("pk", flat=True)[:50])
+
+    assert "USING COVERING INDEX contract_by_amount_key" in shown
+    assert "TEMP B-TREE" not in shown
