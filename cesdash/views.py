@@ -247,9 +247,8 @@ def pavilion_list(request):
     # Coverage is read for the rows shown, unless the table is sorted by it; the figures too,
     # unless it is sorted by one or exported whole (`PavilionRows`).
     sorted_by_coverage = any(name in COVERAGE for name in sorted_by(request))
-    figures = "_export" in request.GET or any(
-        name not in PavilionTable.plain_sorts for name in sorted_by(request)
-    )
+    plain = PavilionTable.plain_sorts()
+    figures = "_export" in request.GET or any(name not in plain for name in sorted_by(request))
     return table_page(
         request,
         table_class=PavilionTable,

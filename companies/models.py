@@ -227,6 +227,12 @@ class Exhibit(Publishable):
         indexes = [
             models.Index(fields=["source", "published"], name="exhibit_source_published"),
             models.Index(fields=["edition", "published", "company"], name="exhibit_ces_company"),
+            # A page of the pavilion table's coverage (`cesdash.models.coverage_parts`): the
+            # companies named in each pavilion, and which won an award there, from the index.
+            models.Index(
+                fields=["pavilion", "published", "company", "edition"],
+                name="exhibit_pavilion_coverage",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -335,11 +341,19 @@ class Contract(Publishable):
             models.Index(fields=["edition", "published"], name="contract_ces_published"),
             # The contracts table by amount, the largest first, empty amounts last: SQLite's
             # NULLs sort first, so last down a descending index (PostgreSQL has its own,
-            # companies/migrations/0011).
-            models.Index(F("amount").desc(), name="contract_by_amount"),
+            # companies/migrations/0011). With the key, for ties, and whether it is published:
+            # a page of keys read from the index alone, without sorting each amount's ties.
+            models.Index(
+                F("amount").desc(), F("id").desc(), F("published"), name="contract_by_amount_key"
+            ),
             # The sums above the contracts table, a currency at a time (`totals_by_currency`),
             # read from the index alone.
             models.Index(fields=["currency", "published", "amount"], name="contract_totals"),
+            # A page of the pavilion table's coverage: each pavilion's contracts counted and
+            # their amounts in US dollars added up, from the index alone.
+            models.Index(
+                fields=["pavilion", "published", "usd_amount"], name="contract_pavilion_coverage"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -589,6 +603,10 @@ class Agreement(Publishable):
             models.Index(fields=["source", "published"], name="agreement_source_published"),
             # A table's rows counted a CES at a time (cesdash.tables.RowsByKey.year_counts).
             models.Index(fields=["edition", "published"], name="agreement_ces_published"),
+            # A page of the pavilion table's coverage: each pavilion's signed agreements.
+            models.Index(
+                fields=["pavilion", "published", "status"], name="agreement_pavilion_coverage"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -496,16 +496,23 @@ def reported_columns():
         yield flag, None, flag
 
 
-def add_reported_figures(pavilions):
+FIGURE_FIELDS = ("value", "usd_value", "currency", "converted_value", "converted_currency")
+
+
+def add_reported_figures(pavilions, figures=None):
     """Give each of `pavilions` the columns `PavilionQuerySet.with_reported_figures()`
-    annotates, from one read of their published figures: for a page of rows already found,
-    where building and compiling those 34 aggregates took longer than the query ran."""
-    fields = ("value", "usd_value", "currency", "converted_value", "converted_currency")
+    annotates, from one read of their published figures (or from `figures`, those published
+    figures already read): for a page of rows already found, where building and compiling
+    those 34 aggregates took longer than the query ran."""
+    names = FIGURE_FIELDS + FIGURE_FLAGS
+    if figures is None:
+        rows = ReportedFigure.objects.filter(pavilion__in=[p.pk for p in pavilions])
+        rows = rows.values_list("pavilion", "metric", *names)
+    else:
+        rows = ((f.pavilion_id, f.metric, *(getattr(f, name) for name in names)) for f in figures)
     figures = {}
-    rows = ReportedFigure.objects.filter(pavilion__in=[p.pk for p in pavilions])
-    for pavilion, metric, *values in rows.values_list("pavilion", "metric", *fields, *FIGURE_FLAGS):
-        figure = dict(zip(fields + FIGURE_FLAGS, values, strict=True))
-        figures.setdefault(pavilion, {})[metric] = figure
+    for pavilion, metric, *values in rows:
+        figures.setdefault(pavilion, {})[metric] = dict(zip(names, values, strict=True))
     columns = list(reported_columns())
     for p in pavilions:
         reported = figures.get(p.pk, {})
