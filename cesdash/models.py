@@ -878,18 +878,21 @@ class DataVersion(models.Model):
         row = cls.objects.filter(pk=1).values_list("version", "summarised").first()
         if row is not None and row[0] == row[1]:
             return
-        if row is None:
-            cls.objects.get_or_create(pk=1)
         # The threads of this process wait for the first one's rebuild, then find the tables
         # current; other processes wait on the row's lock (PostgreSQL), or on the database's
         # (SQLite, which locks the whole file for a write).
-        with _rebuilding, transaction.atomic():
-            version, summarised = (
-                cls.objects.select_for_update().filter(pk=1).values_list("version", "summarised")
-            ).get()
-            if version != summarised:
-                rebuild_summaries()
-                cls.objects.filter(pk=1).update(summarised=version)
+        with _rebuilding:
+            if row is None:
+                cls.objects.get_or_create(pk=1)
+            with transaction.atomic():
+                version, summarised = (
+                    cls.objects.select_for_update()
+                    .filter(pk=1)
+                    .values_list("version", "summarised")
+                ).get()
+                if version != summarised:
+                    rebuild_summaries()
+                    cls.objects.filter(pk=1).update(summarised=version)
 
 
 class CompanyYear(models.Model):
