@@ -5,7 +5,9 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
+from cesdash.models import CityTotal, CompanyYear, DataVersion
 from cesdash.synthetic import KEY, Size
 from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 from delegations.models import Pavilion, Region, ReportedFigure, Source
@@ -63,3 +65,25 @@ def test_the_pages_answer_with_synthetic_data_beside_the_real(client, loaded):
 
     for path in ["/", "/cities/syn-city-000/", "/editions/2010/", "/pavilions/", "/companies/"]:
         assert client.get(path).status_code == 200, path
+
+
+def planned_rows(model):
+    """How many rows PostgreSQL's planner takes the model's table to hold (`reltuples`: -1
+    until the table is first analyzed)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [model._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_the_planner_knows_the_rows_a_bulk_load_and_a_rebuild_of_the_summaries_wrote(loaded):
+    """After generate_synthetic and after the derived tables are rebuilt, PostgreSQL's
+    statistics count the new rows, rather than the empty tables' until autovacuum comes."""
+    call_command("generate_synthetic", "--scale", "0.004", stdout=StringIO())
+    assert planned_rows(Exhibit) == Exhibit.all_objects.count() > 0
+    assert planned_rows(ReportedFigure) == ReportedFigure.all_objects.count()
+
+    DataVersion.bump()
+    DataVersion.summaries_current()
+    assert planned_rows(CompanyYear) == CompanyYear.objects.count() > 0
+    assert planned_rows(CityTotal) == CityTotal.objects.count() > 0
