@@ -171,13 +171,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the pages' queries each take milliseconds, and PostgreSQL compiled
     # those it estimated large for longer than running them took (the edition page's list of
     # cities: 150 ms before a 10 ms run; the city page's pavilions: 80 ms; a count over 20,000
-    # figures, a sort of 50,000 companies: 30-40 ms). And a random read costed as on solid-state
-    # storage (1.1, the value PostgreSQL's manual suggests for it, rather than the 4 of a
-    # spinning disk), where the data is in memory anyway: at 4, it hashed all 50,000 company
-    # summaries to count a city's 200 companies rather than look each up by key (the city
-    # page's reads 53 to 15 ms, the edition page's 90 to 45). `?options=` in DATABASE_URL
-    # overrides both.
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c random_page_cost=1.1")
+    # figures, a sort of 50,000 companies: 30-40 ms). `?options=` in DATABASE_URL overrides it.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------------------- auth

@@ -102,21 +102,19 @@ def test_a_database_server_that_does_not_answer_fails_the_connection_in_seconds(
 
 @pytest.mark.skipif("postgres" not in os.environ.get("DATABASE_URL", ""), reason="PostgreSQL")
 def test_postgresql_compiles_no_query_unless_the_database_url_asks(database_url):
-    """PostgreSQL's JIT took 30-40 ms a query of the pages, which run in a few: off, and
-    random reads costed as on solid-state storage, unless DATABASE_URL's own `options` say
-    otherwise."""
+    """PostgreSQL's JIT took 30-40 ms a query of the pages, which run in a few: off, unless
+    DATABASE_URL's own `options` say otherwise."""
     code = (
         "from django.db import connection; c = connection.cursor(); "
-        "c.execute('SHOW jit'); print(c.fetchone()[0]); "
-        "c.execute('SHOW random_page_cost'); print(c.fetchone()[0])"
+        "c.execute('SHOW jit'); print(c.fetchone()[0])"
     )
     shown = manage(
         "shell", "--no-imports", "-c", code, env=production_env(DATABASE_URL=database_url)
     )
-    assert shown.stdout.split() == ["off", "1.1"], shown.stderr
+    assert shown.stdout.strip() == "off", shown.stderr
     sep = "&" if "?" in database_url else "?"
     asked = production_env(DATABASE_URL=f"{database_url}{sep}options=-c%20jit%3Don")
-    assert manage("shell", "--no-imports", "-c", code, env=asked).stdout.split() == ["on", "4"]
+    assert manage("shell", "--no-imports", "-c", code, env=asked).stdout.strip() == "on"
 
 
 # ------------------------------------------------------------------- HTTPS, seen by a browser
