@@ -11,7 +11,7 @@ editions, about 4,500 pavilions and 23,000 reported figures, 50,000 companies, 2
 import random
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from companies.models import Agreement, Company, Contract, Exhibit, InnovationAward
 from delegations.models import (
@@ -88,16 +88,6 @@ def clear():
         _delete(Edition.objects.filter(source__in=synthetic))
         _delete(Source.objects.filter(key=KEY))
         DataVersion.bump()  # plain DELETEs send no signal: cached pages must go
-
-
-def refresh_statistics():
-    """On PostgreSQL, ANALYZE the database after a bulk load, as its manual advises after
-    populating one: until autovacuum gets to the new rows, the planner plans by the empty
-    tables' statistics (the edition page took 350 ms rather than 150, the pavilion page 160
-    rather than 57, at the synthetic scale). SQLite plans without table statistics."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 @transaction.atomic

@@ -19,11 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, scale, seed, clear, **options):
         if clear:
             synthetic.clear()
-            synthetic.refresh_statistics()
             self.stdout.write("Synthetic data removed.")
             return
         size = synthetic.generate(scale=scale, seed=seed)
-        synthetic.refresh_statistics()
         self.stdout.write(
             f"Synthetic data at scale {scale}: {size.cities} cities, {size.companies} companies, "
             f"{size.exhibits} exhibits, {size.contracts} contracts, {size.agreements} agreements, "
