@@ -42,6 +42,7 @@ from companies.models import (
 )
 from delegations.bilingual import localized_fields
 from delegations.models import (
+    FIGURE_FLAGS,
     Delegation,
     Edition,
     Metric,
@@ -1199,9 +1200,8 @@ def fill_company_summaries(cursor):
     CompanySummary.objects.filter(public=False).filter(Exists(unrecorded)).update(public=True)
 
 
-# The columns of a total that `city_totals()` gives as 0 or 1, and those that a city's figure
-# with records but no total has empty.
-TOTAL_FLAGS = ("approximate", "preview", "mixed_kinds")
+# The columns of a city's figure with records but no total that are empty; its flags
+# (`FIGURE_FLAGS`, which `city_totals()` gives as 0 or 1) are false.
 TOTAL_EMPTY = {
     "currency": "''",
     "conversion_currency": "''",
@@ -1229,7 +1229,7 @@ def fill_city_totals(cursor):
     picked = []
     for name in values:
         column = f"MAX(g.{q(name)})"
-        if name in TOTAL_FLAGS:
+        if name in FIGURE_FLAGS:
             column = f"COALESCE({column}, 0) = 1"
         elif name in TOTAL_EMPTY:
             column = f"COALESCE({column}, {TOTAL_EMPTY[name]})"
