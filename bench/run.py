@@ -320,6 +320,25 @@ def meminfo():
     return next((line.split(":")[1].strip() for line in lines if line.startswith("MemTotal")), "")
 
 
+def processor():
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    return next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "")
+
+
+def reference_loop():
+    """Milliseconds of a fixed pure-Python loop (the best of 5): the figures below are times on
+    this machine, and this one says how fast it ran, to compare runs on different machines or
+    on one machine that others share."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i % 7
+        best = min(best, time.perf_counter() - started)
+    return f"{best * 1000:.0f} ms"
+
+
 def version_of(command):
     try:
         return subprocess.run(command, capture_output=True, text=True).stdout.strip()
@@ -530,12 +549,14 @@ def main():
     machine = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "system": f"{platform.system()} {platform.release()} {platform.machine()}",
+        "processor": processor(),
         "cores": os.cpu_count(),
         "memory": meminfo(),
         "python": platform.python_version(),
         "sqlite": version_of([PYTHON, "-c", "import sqlite3; print(sqlite3.sqlite_version)"]),
         "postgresql": version_of(["psql", "--version"]),
         "wrk": version_of(["wrk", "--version"]).splitlines()[0] if shutil.which("wrk") else "",
+        "reference loop (2 million additions in Python, before the run)": reference_loop(),
     }
     results = []
     with tempfile.TemporaryDirectory() as folder:
@@ -563,6 +584,7 @@ def main():
                         return ["psql", url, "-qAc", f"COPY ({sql}) TO STDOUT WITH CSV"]
 
                     results.append(measure("PostgreSQL", url, real, copy, args, folder))
+    machine["reference loop (the same, after the run)"] = reference_loop()
     text = report(results, machine, args)
     Path(args.output).write_text(text)
     print(text)
