@@ -136,19 +136,6 @@ class Total:
             like=like,
         )
 
-    @property
-    def as_earlier(self):
-        """This total as a later one is shown against it: its figure and scope."""
-        return Total(
-            metric=self.metric,
-            year=self.year,
-            value=self.value,
-            currency=self.currency,
-            usd=self.usd,
-            approximate=self.approximate,
-            parts=self.parts,
-        )
-
     @cached_property
     def is_money(self):
         return self.metric in MONEY_METRICS
@@ -273,8 +260,9 @@ class Results:
 
     totals: dict = field(default_factory=dict)  # (city id, year, metric) -> Total
     recorded: dict = field(default_factory=dict)  # (city id, year, metric) -> count
-    # (city id, year, metric) -> every total read as a later one is shown against it: the
-    # total itself, or where its year is not built (not in `totals`), `Total.as_earlier`.
+    # (city id, year, metric) -> every total read, as a later one is shown against it: the
+    # total itself, or where its year is not built (not in `totals`), a Total of its figure
+    # and scope only.
     earlier: dict = field(default_factory=dict)
 
     @classmethod
@@ -299,7 +287,7 @@ class Results:
         for row in rows:
             if row[RECORDED] is not None:
                 recorded[row[0], row[2], row[1]] = row[RECORDED]
-            if row[FIGURES]:
+            if row[FIGURES]:  # a total reported (`CityTotal.objects.reported()`)
                 reported.append(row)
         sources = sources_by_key({row[SOURCE_KEY] for row in reported})
         totals, previous, like, earlier, source_links = {}, {}, {}, {}, {}
@@ -331,7 +319,7 @@ class Results:
                     source_links=source_links,
                 )
             else:
-                # What `Total.as_earlier` gives: all that a later total reads of it.
+                # A year not built: its figure and scope, all that a later total reads of it.
                 total = Total(metric, year, value, currency, usd, approximate, parts=parts)
             previous[figure] = like[scope] = earlier[region, year, metric] = total
         return cls(totals, recorded, earlier)
@@ -353,7 +341,7 @@ class Results:
 
     def last_before(self, city_id, year, metric):
         """The city's total of `metric` at the last CES before `year` that reported it, as a
-        later total is shown against it (`Total.as_earlier`: its figure and scope)."""
+        later total is shown against it (at least its figure and scope: `earlier`)."""
         years = self.years_reported.get((city_id, metric), ())
         found = bisect_left(years, year)
         return self.earlier[city_id, years[found - 1], metric] if found else None
