@@ -123,9 +123,16 @@ def gunicorn(url):
 
 
 def wrk(port, path, seconds):
-    """Requests a second and the share of non-2xx answers, 8 connections for `seconds`."""
+    """Requests a second and the share of non-2xx answers, 8 connections for `seconds`, each
+    request on a new one (`Connection: close`), as nginx connects to gunicorn in
+    docs/nginx/cesdash.conf. wrk's own keep-alive connections measured a lottery: all 8 are
+    opened at once, the gthread worker that wakes first accepts most of them and keeps them, and
+    in about one run in four one worker had all 8 and the page ran at half the rate (counted by
+    worker in gunicorn's access log). A connection a request, the worker that is free accepts
+    the next one."""
     output = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s", "-H", "Accept-Language: ko",
+        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "10s", "-H", "Connection: close",
+         "-H", "Accept-Language: ko",
          "-H", "Accept-Encoding: gzip", f"http://127.0.0.1:{port}{path}"],  # fmt: skip
         capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout  # fmt: skip
@@ -137,10 +144,8 @@ def wrk(port, path, seconds):
             "socket_errors": errors.group(1) if errors else ""}  # fmt: skip
 
 
-# wrk runs a page: its rate is their median. Successive 3-second runs of the same cached page
-# gave 0.2 to 0.6× /healthz: each run opens its connections anew and the two workers take
-# unequal shares of them (7 and 1 of 8, seen with `ss`), and the machine's two cores are
-# shared with whatever else runs.
+# wrk runs a page: its rate is their median, as the machine's two cores are shared with
+# whatever else runs (wrk itself among them).
 RUNS = 3
 
 
@@ -383,6 +388,11 @@ def measure(label, url, real_url, dump_command, args, folder):
     log(f"== {label}: generating the synthetic data (scale {args.scale})")
     made_in = prepare(url, args.scale)
     summarised_in, filled_in = summarise(url)
+    if url.startswith("postgres"):
+        # What autovacuum does within a minute of a bulk change, before the pages are timed:
+        # until the tables are vacuumed their visibility map is empty, so an index-only scan
+        # reads the table's rows too, and the city and edition pages took 100 ms for 60.
+        run(["psql", url, "-qc", "VACUUM (ANALYZE)"], environment(url))
     log(f"== {label}: pages in process ({args.runs} runs each)")
     rows = pages(url, args.runs, f"{folder}/{label}.json")
     for row in rows:
@@ -480,9 +490,10 @@ def report(results, machine, args):
             "",
             f"/healthz on the same server: {result['healthz']:,.0f} requests/s "
             f"(the mean of the median of {RUNS} runs before the pages and of {RUNS} after). "
-            f"Each page: the median of {RUNS} runs of {result['wrk_seconds']} s, all shown "
-            "(successive runs of one page varied up to threefold: the two workers take unequal "
-            "shares of a run's connections, and the cores are shared).",
+            f"Each page: the median of {RUNS} runs of {result['wrk_seconds']} s, all shown. "
+            "Each request comes on a new connection, as nginx connects to gunicorn "
+            "(docs/nginx/cesdash.conf): over wrk's own keep-alive connections, the worker that "
+            "woke first took most of them, and one run in four measured one worker alone.",
             "",
             "| page | requests/s | × /healthz | runs (requests/s) | non-2xx |",
             "|---|---:|---:|---|---:|",
