@@ -1,5 +1,6 @@
 """What the pages' reads ask of the database: the edition page finds a CES's first companies
-by name without sorting all its exhibits or awards. (PostgreSQL's JIT is off: tests/test_settings.py.)"""
+by name without sorting all its exhibits or awards. (PostgreSQL's JIT is off:
+tests/test_settings.py.)"""
 
 from cesdash.models import first_by_company
 
