@@ -370,7 +370,15 @@ class ParticipationRows(RowsByKey):
         took_part = self.data.filter(ces_years__year=year).order_by(rank)
         at_year = CompanyYear.objects.filter(company=OuterRef("pk"), year=year)
         others = self.data.filter(~Exists(at_year)).order_by(*self.data.query.order_by[4:])
-        took, total = took_part.count(), RowsByKey.__len__(self)
+        if self.counted_by is not None:
+            # Every company the dashboard may name (no filter in use): those that took part
+            # are that year's company summaries, every one of them named (its published
+            # records made it, `fill_company_summaries`), counted down the year's index rather
+            # than joined to the companies and their summaries (20 ms on PostgreSQL).
+            took = CompanyYear.objects.filter(year=year).count()
+        else:
+            took = took_part.count()
+        total = RowsByKey.__len__(self)
         if took_part_first:
             return [(took_part, took), (others, total - took)]
         return [(others, total - took), (took_part, took)]
