@@ -977,13 +977,7 @@ class CompanySummary(models.Model):
     contract_value_usd = models.BigIntegerField(null=True)
     agreement_count = models.PositiveIntegerField()
 
-    class Meta:
-        indexes = [
-            # A city's public companies counted (the city page) by a look-up of each of its
-            # 200 companies here: without it PostgreSQL hashed all 50,000 summaries (7 ms for
-            # 0.5).
-            models.Index(fields=["company"], condition=Q(public=True), name="public_company"),
-        ]
+    # PostgreSQL also indexes the public ones (public_company, migrations/0011).
 
     def __str__(self):
         return f"{self.company_id}: {self.ces_count} CES"
