@@ -888,13 +888,15 @@ class DataVersion(models.Model):
         do, one query, while they are; else they are rebuilt whole, once, by the first request
         after the change (`cesdash.caching.cached_page` calls this before any page reads
         them; concurrent requests wait for the rebuild)."""
-        row = cls._row()
-        if row is not None and row[0] == row[1]:
-            return
         # The threads of this process wait for the first one's rebuild, then find the tables
         # current; other processes wait on the row's lock (PostgreSQL), or on the database's
-        # (SQLite, which locks the whole file for a write).
+        # (SQLite, which locks the whole file for a write). The version is read under the
+        # lock too: read while another thread was committing its rebuild, SQLite's shared
+        # cache (the tests' in-memory database) refused it ("database table is locked").
         with _rebuilding:
+            row = cls._row()
+            if row is not None and row[0] == row[1]:
+                return
             if row is None:
                 cls.objects.get_or_create(pk=1)
             with transaction.atomic():
