@@ -404,6 +404,9 @@ class CesQuerySet(models.QuerySet):
             prepare=add_reported_figures,
             first=Q(pk__in=biggest_pavilions(edition)),
         )
+        # Their first by company name (`first_by_company`).
+        awards = InnovationAward.objects.filter(edition=edition)
+        exhibits = Exhibit.objects.filter(edition=edition)
         return EditionPage(
             edition=edition,
             cities=list(shown),
@@ -426,16 +429,12 @@ class CesQuerySet(models.QuerySet):
                 )
             ),
             awards=preview(
-                InnovationAward.objects.filter(edition=edition).select_related(
-                    "edition", "company__region", "source"
-                ),
-                first=Q(pk__in=first_by_company(InnovationAward.objects.filter(edition=edition))),
+                awards.select_related("edition", "company__region", "source"),
+                first=Q(pk__in=first_by_company(awards)),
             ),
             exhibits=preview(
-                Exhibit.objects.filter(edition=edition).select_related(
-                    "edition", "company", "pavilion__edition", "source"
-                ),
-                first=Q(pk__in=first_by_company(Exhibit.objects.filter(edition=edition))),
+                exhibits.select_related("edition", "company", "pavilion__edition", "source"),
+                first=Q(pk__in=first_by_company(exhibits)),
             ),
         )
 
@@ -979,7 +978,7 @@ class CompanySummary(models.Model):
     contract_value_usd = models.BigIntegerField(null=True)
     agreement_count = models.PositiveIntegerField()
 
-    # PostgreSQL also indexes the public ones (public_company, migrations/0011).
+    # PostgreSQL also indexes the public ones (public_company, migrations/0010).
 
     def __str__(self):
         return f"{self.company_id}: {self.ces_count} CES"
