@@ -320,14 +320,10 @@ def postgres(folder):
             stdout=subprocess.DEVNULL)  # fmt: skip
 
 
-def meminfo():
-    lines = Path("/proc/meminfo").read_text().splitlines()
-    return next((line.split(":")[1].strip() for line in lines if line.startswith("MemTotal")), "")
-
-
-def processor():
-    lines = Path("/proc/cpuinfo").read_text().splitlines()
-    return next((line.split(":")[1].strip() for line in lines if line.startswith("model name")), "")
+def proc_field(path, name):
+    """The value of the first `name: value` line of a /proc file, or ""."""
+    lines = Path(path).read_text().splitlines()
+    return next((line.split(":")[1].strip() for line in lines if line.startswith(name)), "")
 
 
 def reference_loop():
@@ -392,7 +388,8 @@ def measure(label, url, real_url, dump_command, args, folder):
         # What autovacuum does within a minute of a bulk change, before the pages are timed:
         # until the tables are vacuumed their visibility map is empty, so an index-only scan
         # reads the table's rows too, and the city and edition pages took 100 ms for 60.
-        run(["psql", url, "-qc", "VACUUM (ANALYZE)"], environment(url))
+        # (Their statistics are fresh: `prepare` and the rebuild ANALYZE.)
+        run(["psql", url, "-qc", "VACUUM"], environment(url))
     log(f"== {label}: pages in process ({args.runs} runs each)")
     rows = pages(url, args.runs, f"{folder}/{label}.json")
     for row in rows:
@@ -560,9 +557,9 @@ def main():
     machine = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "system": f"{platform.system()} {platform.release()} {platform.machine()}",
-        "processor": processor(),
+        "processor": proc_field("/proc/cpuinfo", "model name"),
         "cores": os.cpu_count(),
-        "memory": meminfo(),
+        "memory": proc_field("/proc/meminfo", "MemTotal"),
         "python": platform.python_version(),
         "sqlite": version_of([PYTHON, "-c", "import sqlite3; print(sqlite3.sqlite_version)"]),
         "postgresql": version_of(["psql", "--version"]),
